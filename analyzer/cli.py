@@ -1,0 +1,126 @@
+"""Command line: ``tfattest scan``, ``tfattest rules``. Exit codes (DESIGN.md):
+0 no failing finding at or above --fail-on; 1 findings; 2 usage error; 3 incomplete scan."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from analyzer import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+SEVERITY_CHOICES = ["critical", "high", "medium", "low", "none"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tfattest")
+def main():
+    """tfattest: check Terraform before it is deployed, with SOC 2 TSC references."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json", "sarif", "markdown"]),
+              default=None, help="Output format (default: text).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None,
+              help="Lowest severity that makes the exit code 1 (default: low; 'none' never fails).")
+@click.option("--var-file", multiple=True, type=click.Path(exists=True, dir_okay=False), help="A .tfvars file.")
+@click.option("--var", "cli_vars", multiple=True, help="A variable value, NAME=VALUE.")
+@click.option("--only", multiple=True, help="Run only these rules: id, control area, TSC criterion or provider.")
+@click.option("--skip", multiple=True, help="Skip these rules: id, control area, TSC criterion or provider.")
+@click.option("--unknown", "unknown_mode", type=click.Choice(["ignore", "report", "fail"]), default=None,
+              help="Results that depend on apply-time values: hide, show (default), or count as failures.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="An extra directory of rule files.")
+@click.option("--no-bundled-rules", is_flag=True, help="Use only the rules given with --rules.")
+@click.option("--account-scope", is_flag=True, default=None,
+              help="The scanned code is an account baseline: presence rules apply.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default .tfattest.yaml).")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
+def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, unknown_mode, rule_dirs,
+         no_bundled_rules, account_scope, config_path, color):
+    """Scan Terraform in PATHS (directories or files; default: .)."""
+    from analyzer.config import load_config
+    from analyzer.report.formats import FORMATTERS
+    from analyzer.report.summary import SEVERITY_RANK, effective_status, rules_by_id
+    from analyzer.scan import ScanOptions
+    from analyzer.scan import scan as run_scan
+
+    for assignment in cli_vars:
+        if "=" not in assignment:
+            raise click.UsageError(f"--var {assignment!r} must be NAME=VALUE")
+    config, config_problems = load_config(config_path)
+    fail_on = fail_on or config.fail_on or "low"
+    unknown_mode = unknown_mode or config.unknown or "report"
+    options = ScanOptions(
+        var_files=tuple(var_file), cli_vars=tuple(cli_vars), rule_dirs=tuple(rule_dirs) + config.rules,
+        bundled_rules=not no_bundled_rules, only=tuple(only) or config.only, skip=tuple(skip) + config.skip,
+        account_scope=bool(account_scope) or config.account_scope,
+        forbid_inline_ignores=config.forbid_inline_ignores, exceptions=config.exceptions,
+        extra_options={"fail_on": fail_on, "unknown": unknown_mode},
+    )
+    report = run_scan(list(paths) or ["."], options)
+    if config_problems:
+        from dataclasses import replace
+        report = replace(report, problems=tuple(config_problems) + report.problems)
+    output_format = output_format or "text"
+    use_color = color if color is not None else (output is None and sys.stdout.isatty()
+                                                 and "NO_COLOR" not in os.environ)
+    rendered = FORMATTERS[output_format](report, unknown_mode, use_color)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(rendered)
+        if output_format != "text":
+            from analyzer.report.text import summary_lines
+            click.echo("\n".join(summary_lines(report, unknown_mode)), err=True)
+    else:
+        click.echo(rendered, nl=False)
+    for problem in report.problems:
+        if output_format != "text" or output:
+            click.echo(f"error: {problem.path}:{problem.line}: {problem.message}", err=True)
+    if report.problems:
+        sys.exit(EXIT_INCOMPLETE)
+    rules = rules_by_id(report)
+    threshold = SEVERITY_RANK.get(fail_on, 99)
+    failing = [r for r in report.results if effective_status(r, unknown_mode) == "fail" and r.rule_id in rules
+               and SEVERITY_RANK[rules[r.rule_id].severity] >= threshold]
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@main.command("rules")
+@click.option("--format", "-f", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table")
+@click.option("--provider", help="Only rules for this provider (aws, gcp, azure).")
+@click.option("--tsc", help="Only rules tagged with this TSC criterion, e.g. CC6.6.")
+@click.option("--control", help="Only rules in this control area.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="An extra directory of rule files.")
+def list_rules(output_format, provider, tsc, control, rule_dirs):
+    """List rules with their TSC references."""
+    import json
+
+    from analyzer.rules.docs import rules_markdown
+    from analyzer.rules.loader import bundled_rules_dir, load_rules
+
+    rules, problems = load_rules([bundled_rules_dir(), *rule_dirs])
+    for problem in problems:
+        click.echo(f"error: {problem.path}:{problem.line}: {problem.message}", err=True)
+    if provider:
+        rules = [r for r in rules if r.provider == provider.lower()]
+    if tsc:
+        rules = [r for r in rules if tsc.upper() in r.tsc]
+    if control:
+        rules = [r for r in rules if r.control == control.lower()]
+    if output_format == "json":
+        click.echo(json.dumps([{"id": r.id, "name": r.name, "title": r.title, "provider": r.provider,
+                                "control": r.control, "tsc": list(r.tsc), "severity": r.severity,
+                                "resource_types": list(r.resource_types), "scope": r.scope} for r in rules], indent=2))
+    elif output_format == "markdown":
+        click.echo(rules_markdown(rules), nl=False)
+    else:
+        width = max((len(r.id) for r in rules), default=10)
+        for rule in rules:
+            click.echo(f"{rule.id:<{width}}  {rule.severity:<8}  {rule.control:<24}  {','.join(rule.tsc):<14}  {rule.title}")
+        click.echo(f"{len(rules)} rules", err=True)
+    sys.exit(EXIT_INCOMPLETE if problems else EXIT_OK)

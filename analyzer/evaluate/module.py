@@ -1,0 +1,458 @@
+"""Blocks of one module directory + input values -> expanded resource instances.
+
+A ModuleInstance evaluates lazily and memoizes: a local, a resource's reference value or a
+child module's outputs are computed the first time something asks for them, with a guard
+that turns a reference cycle into Unknown instead of recursing forever.
+"""
+from __future__ import annotations
+
+import os
+
+from analyzer import expr as E
+from analyzer.evaluate.expressions import EvalError, ResourceObject, evaluate, evaluate_strict
+from analyzer.evaluate.values import Unknown
+from analyzer.load.files import read_modules_manifest
+from analyzer.model import Location, Problem, Resource
+
+META_ARGUMENTS = {"count", "for_each", "depends_on", "provider"}
+MODULE_META_ARGUMENTS = META_ARGUMENTS | {"providers", "source", "version"}
+META_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
+MAX_MODULE_DEPTH = 16
+MAX_FILE_READ = 2 * 1024 * 1024
+_MISSING = object()
+
+
+class Project:
+    """What every module instance of one scan shares: the parse cache, the readable tree, problems."""
+
+    def __init__(self, cache, scan_root: str):
+        self.cache = cache
+        self.scan_root = os.path.realpath(scan_root)
+        self.problems: list[Problem] = []
+        self._reported: set = set()
+        self._manifests: dict = {}
+
+    def manifest_for(self, root_dir: str) -> dict:
+        if root_dir not in self._manifests:
+            self._manifests[root_dir] = read_modules_manifest(root_dir)
+        return self._manifests[root_dir]
+
+    def report_once(self, key, problem: Problem):
+        if key not in self._reported:
+            self._reported.add(key)
+            self.problems.append(problem)
+
+
+class Scope:
+    """Names visible to an expression: the module's, plus count/each/for/dynamic iterators."""
+
+    __slots__ = ("module", "names")
+
+    def __init__(self, module: "ModuleInstance", names: dict | None = None):
+        self.module = module
+        self.names = names or {}
+
+    def with_names(self, names: dict) -> "Scope":
+        return Scope(self.module, {**self.names, **names})
+
+    def resolve_root(self, traversal):
+        root, steps = traversal.root, traversal.steps
+        if root in self.names:
+            return self.names[root], steps
+        return self.module.resolve(root, steps, self)
+
+    def read_file(self, path: str) -> str:
+        return self.module.read_file(path)
+
+    def file_exists(self, path: str) -> bool:
+        try:
+            self.module.read_file(path)
+        except EvalError:
+            return False
+        return True
+
+
+def _first_name(steps, what: str):
+    if not steps or not isinstance(steps[0], E.GetAttr):
+        raise EvalError(f"{what} needs an attribute name")
+    return steps[0].name
+
+
+def _instance_key_suffix(key) -> str:
+    if key is None:
+        return ""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"[{key}]"
+    return '["' + str(key).replace('"', '\\"') + '"]'
+
+
+class ModuleInstance:
+    def __init__(self, project: Project, directory: str, address: str = "", manifest_key: str = "",
+                 root_dir: str | None = None, inputs=None, depth: int = 0, call_scope=None, call_block=None):
+        self.project = project
+        self.directory = directory
+        self.address = address
+        self.manifest_key = manifest_key
+        self.root_dir = root_dir or directory
+        self.inputs = inputs or {}  # name -> callable returning the evaluated argument
+        self.depth = depth
+        self.call_scope = call_scope  # the caller's scope, to follow var.* references upward
+        self.call_block = call_block
+        self.files = project.cache.directory(directory)
+        self.variables: dict = {}
+        self.locals: dict = {}
+        self.outputs: dict = {}
+        self.resources: dict = {}  # (mode, type, name) -> Block
+        self.module_calls: dict = {}
+        for parsed in self.files:
+            for block in parsed.blocks:
+                self._index(block)
+        self._memo: dict = {}
+        self._busy: set = set()
+        self._children: dict = {}
+
+    def _index(self, block):
+        kind, labels = block.type, block.labels
+        if kind == "variable" and labels:
+            self.variables[labels[0]] = block
+        elif kind == "locals":
+            self.locals.update(block.attributes)
+        elif kind == "output" and labels:
+            self.outputs[labels[0]] = block
+        elif kind == "resource" and len(labels) == 2:
+            self.resources[("managed", labels[0], labels[1])] = block
+        elif kind == "data" and len(labels) == 2:
+            self.resources[("data", labels[0], labels[1])] = block
+        elif kind == "module" and labels:
+            self.module_calls[labels[0]] = block
+
+    # --- memoization with a cycle guard ------------------------------------
+    def _memoized(self, key, compute):
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._busy:
+            return Unknown(f"reference cycle through {key[0]} {key[-1]}")
+        self._busy.add(key)
+        try:
+            value = compute()
+        finally:
+            self._busy.discard(key)
+        self._memo[key] = value
+        return value
+
+    # --- name resolution ---------------------------------------------------
+    def resolve(self, root, steps, scope):
+        if root == "var":
+            return self.variable(_first_name(steps, "var")), steps[1:]
+        if root == "local":
+            name = _first_name(steps, "local")
+            if name not in self.locals:
+                raise EvalError(f"local.{name} is not declared")
+            return self._memoized(("local", name), lambda: evaluate(self.locals[name].expr, Scope(self))), steps[1:]
+        if root == "module":
+            return self.module_value(_first_name(steps, "module")), steps[1:]
+        if root == "data":
+            type_name = _first_name(steps, "data")
+            name = _first_name(steps[1:], f"data.{type_name}")
+            return self.reference_value("data", type_name, name), steps[2:]
+        if root == "path":
+            which = _first_name(steps, "path")
+            paths = {"module": self.directory, "root": self.root_dir, "cwd": self.root_dir}
+            if which not in paths:
+                raise EvalError(f"path.{which} is not defined")
+            return paths[which], steps[1:]
+        if root == "terraform":
+            if _first_name(steps, "terraform") == "workspace":
+                return "default", steps[1:]
+            raise EvalError("only terraform.workspace is available")
+        if root in ("count", "each", "self"):
+            raise EvalError(f"{root} is not available here")
+        if steps and isinstance(steps[0], E.GetAttr) and ("managed", root, steps[0].name) in self.resources:
+            return self.reference_value("managed", root, steps[0].name), steps[1:]
+        raise EvalError(f"reference to undeclared {root}")
+
+    def variable(self, name: str):
+        block = self.variables.get(name)
+        if block is None:
+            raise EvalError(f"var.{name} is not declared")
+        provider = self.inputs.get(name)
+        if provider is not None:
+            value = provider()
+            if value is None and "default" in block.attributes and _is_false(block, "nullable"):
+                value = evaluate(block.attributes["default"].expr, Scope(self))
+        elif "default" in block.attributes:
+            value = self._memoized(("var-default", name), lambda: evaluate(block.attributes["default"].expr, Scope(self)))
+        else:
+            return Unknown(f"var.{name} has no value (no default, tfvars or -var)")
+        return _convert_to_declared_type(value, block)
+
+    def read_file(self, path: str) -> str:
+        candidate = path if os.path.isabs(path) else os.path.join(self.root_dir, path)
+        real = os.path.realpath(candidate)
+        if not (real == self.project.scan_root or real.startswith(self.project.scan_root + os.sep)):
+            raise EvalError(f"file {path!r} is outside the scanned directory")
+        try:
+            if os.path.getsize(real) > MAX_FILE_READ:
+                raise EvalError(f"file {path!r} is too large")
+            with open(real, encoding="utf-8") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError) as err:
+            raise EvalError(f"cannot read {path!r}: {err}") from None
+
+    # --- expansion (count / for_each) --------------------------------------
+    def expansions(self, block, scope: Scope):
+        """[(key, names, exists)] for a resource or module block."""
+        if "count" in block.attributes:
+            count = evaluate(block.attributes["count"].expr, scope)
+            if isinstance(count, Unknown):
+                return [(None, {"count": {"index": Unknown("count.index: count is unknown")}}, count)]
+            if isinstance(count, bool) or not isinstance(count, (int, float)):
+                return [(None, {"count": {"index": Unknown("count is not a number")}},
+                         Unknown("count is not a number"))]
+            return [(i, {"count": {"index": i}}, True) for i in range(int(count))]
+        if "for_each" in block.attributes:
+            collection = evaluate(block.attributes["for_each"].expr, scope)
+            if isinstance(collection, Unknown) or _has_unknown_keys(collection):
+                unknown = collection if isinstance(collection, Unknown) else Unknown("for_each keys unknown")
+                return [(None, {"each": {"key": unknown, "value": unknown}}, unknown)]
+            if isinstance(collection, dict):
+                return [(k, {"each": {"key": k, "value": collection[k]}}, True) for k in sorted(collection)]
+            if isinstance(collection, list):
+                keys = sorted({str(v) for v in collection if v is not None})
+                return [(k, {"each": {"key": k, "value": k}}, True) for k in keys]
+            return [(None, {"each": {"key": Unknown("bad for_each"), "value": Unknown("bad for_each")}},
+                     Unknown("for_each is not a map or set"))]
+        return [(None, {}, True)]
+
+    def reference_value(self, mode, type_name, name):
+        """What ``aws_x.y`` means in an expression: an object, a list (count) or a map (for_each)."""
+        key = (mode, type_name, name)
+        if key not in self.resources:
+            raise EvalError(f"{'data.' if mode == 'data' else ''}{type_name}.{name} is not declared")
+
+        def compute():
+            block = self.resources[key]
+            base = self.address_of(mode, type_name, name)
+            items = []
+            for instance_key, names, exists in self.expansions(block, Scope(self)):
+                obj = ResourceObject(self.block_values(block, Scope(self, names)))
+                obj.address = base + _instance_key_suffix(instance_key)
+                items.append((instance_key, obj, exists))
+            if "count" in block.attributes:
+                if len(items) == 1 and isinstance(items[0][2], Unknown):
+                    return items[0][2]
+                return [obj for _, obj, _ in items]
+            if "for_each" in block.attributes:
+                if len(items) == 1 and isinstance(items[0][2], Unknown):
+                    return items[0][2]
+                return {k: obj for k, obj, _ in items}
+            return items[0][1]
+
+        return self._memoized(key, compute)
+
+    def address_of(self, mode, type_name, name) -> str:
+        local = f"data.{type_name}.{name}" if mode == "data" else f"{type_name}.{name}"
+        return f"{self.address}.{local}" if self.address else local
+
+    # --- block bodies -> values ------------------------------------------------
+    def block_values(self, block, scope: Scope) -> dict:
+        values: dict = {}
+        for name, attribute in block.attributes.items():
+            if name in META_ARGUMENTS:
+                continue
+            values[name] = evaluate(attribute.expr, scope)
+        for nested in block.blocks:
+            if nested.type in META_BLOCKS:
+                continue
+            if nested.type == "dynamic" and nested.labels:
+                values.setdefault(nested.labels[0], []).extend(self.dynamic_values(nested, scope))
+            else:
+                values.setdefault(nested.type, []).append(self.block_values(nested, scope))
+        return values
+
+    def dynamic_values(self, block, scope: Scope) -> list:
+        label = block.labels[0]
+        iterator = label
+        if "iterator" in block.attributes:
+            iterator_expr = block.attributes["iterator"].expr
+            if isinstance(iterator_expr, E.Traversal):
+                iterator = iterator_expr.root
+        content = next((b for b in block.blocks if b.type == "content"), None)
+        if content is None or "for_each" not in block.attributes:
+            return []
+        collection = evaluate(block.attributes["for_each"].expr, scope)
+        if isinstance(collection, Unknown):
+            return [collection]  # rules see an unknown element, never an empty list
+        if isinstance(collection, dict):
+            pairs = [(k, collection[k]) for k in sorted(collection)]
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            return [Unknown("dynamic for_each is not a collection")]
+        return [self.block_values(content, scope.with_names({iterator: {"key": k, "value": v}}))
+                for k, v in pairs]
+
+    # --- modules ---------------------------------------------------------------
+    def module_directory(self, name: str, block):
+        source_attr = block.attributes.get("source")
+        source = source_attr.expr.value if source_attr and isinstance(source_attr.expr, E.Literal) else None
+        key = f"{self.manifest_key}.{name}" if self.manifest_key else name
+        if isinstance(source, str) and source.startswith(("./", "../")):
+            return os.path.normpath(os.path.join(self.directory, source)), key
+        manifest = self.project.manifest_for(self.root_dir)
+        if key in manifest and os.path.isdir(manifest[key]):
+            return manifest[key], key
+        self.project.report_once(("module", self.root_dir, key), Problem(
+            block.location.path, block.location.start_line,
+            f"module.{name}: source {source!r} is not available locally (run `terraform init` to "
+            "populate .terraform/modules); its resources are not analyzed and its outputs are unknown",
+            "module-missing"))
+        return None, key
+
+    def child_modules(self):
+        """[(call name, instance key, child ModuleInstance or None, exists)] for every module call."""
+        if "children" in self._children:
+            return self._children["children"]
+        result = []
+        for name, block in self.module_calls.items():
+            directory, manifest_key = self.module_directory(name, block)
+            for instance_key, names, exists in self.expansions(block, Scope(self)):
+                child = None
+                if directory and self.depth < MAX_MODULE_DEPTH:
+                    call_scope = Scope(self, names)
+                    inputs = {arg: _lazy(attr.expr, call_scope)
+                              for arg, attr in block.attributes.items() if arg not in MODULE_META_ARGUMENTS}
+                    address = f"module.{name}{_instance_key_suffix(instance_key)}"
+                    child = ModuleInstance(self.project, directory,
+                                           f"{self.address}.{address}" if self.address else address,
+                                           manifest_key, self.root_dir, inputs, self.depth + 1,
+                                           call_scope, block)
+                result.append((name, instance_key, child, exists))
+        self._children["children"] = result
+        return result
+
+    def module_value(self, name: str):
+        if name not in self.module_calls:
+            raise EvalError(f"module.{name} is not declared")
+        block = self.module_calls[name]
+        instances = [(k, c, e) for n, k, c, e in self.child_modules() if n == name]
+
+        def outputs_of(child):
+            if child is None:
+                return ResourceObject()  # every output Unknown: the module source is missing
+            obj = ResourceObject({out: child._memoized(("output", out),
+                                                       lambda o=out: evaluate(child.outputs[o].attributes["value"].expr, Scope(child))
+                                                       if "value" in child.outputs[o].attributes else None)
+                                  for out in child.outputs})
+            obj.address = child.address
+            return obj
+
+        if len(instances) == 1 and isinstance(instances[0][2], Unknown):
+            return instances[0][2]
+        if "count" in block.attributes:
+            return [outputs_of(c) for _, c, _ in instances]
+        if "for_each" in block.attributes:
+            return {k: outputs_of(c) for k, c, _ in instances}
+        return outputs_of(instances[0][1]) if instances else ResourceObject()
+
+    # --- results -----------------------------------------------------------------
+    def instances(self, scope_name: str) -> list[Resource]:
+        """Every resource and data instance here and in child modules."""
+        found: list[Resource] = []
+        for (mode, type_name, name), block in self.resources.items():
+            base = self.address_of(mode, type_name, name)
+            for instance_key, names, exists in self.expansions(block, Scope(self)):
+                values = self.block_values(block, Scope(self, names))
+                found.append(Resource(
+                    address=base + _instance_key_suffix(instance_key), type=type_name, name=name,
+                    mode=mode, module_address=self.address, values=values, location=block.location,
+                    attribute_locations=_attribute_locations(block), exists=exists, scope=scope_name))
+        for _, _, child, exists in self.child_modules():
+            if child is None:
+                continue
+            for resource in child.instances(scope_name):
+                if isinstance(exists, Unknown) and resource.exists is True:
+                    resource = _with_exists(resource, exists)
+                found.append(resource)
+        return found
+
+
+def _with_exists(resource: Resource, exists) -> Resource:
+    from dataclasses import replace
+    return replace(resource, exists=exists)
+
+
+def _lazy(expression, scope):
+    cache: list = []
+
+    def value():
+        if not cache:
+            cache.append(evaluate(expression, scope))
+        return cache[0]
+
+    return value
+
+
+def _attribute_locations(block) -> dict:
+    locations: dict[str, Location] = {name: attr.location for name, attr in block.attributes.items()}
+    for nested in block.blocks:
+        name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
+        locations.setdefault(name, nested.location)
+        for inner_name, inner in _attribute_locations(nested).items():
+            locations.setdefault(f"{name}.{inner_name}", inner)
+    return locations
+
+
+def _has_unknown_keys(collection) -> bool:
+    if isinstance(collection, list):
+        return any(isinstance(v, Unknown) for v in collection)
+    return False
+
+
+def _is_false(block, attribute) -> bool:
+    attr = block.attributes.get(attribute)
+    return attr is not None and isinstance(attr.expr, E.Literal) and attr.expr.value is False
+
+
+def _convert_to_declared_type(value, block):
+    """Primitive conversions Terraform applies to variable values (``"true"`` -> true for bool)."""
+    type_attr = block.attributes.get("type")
+    if type_attr is None or not isinstance(type_attr.expr, E.Traversal) or type_attr.expr.steps:
+        return value
+    declared = type_attr.expr.root
+    if declared == "bool" and value in ("true", "false"):
+        return value == "true"
+    if declared == "number" and isinstance(value, str):
+        try:
+            number = float(value)
+            return int(number) if number.is_integer() else number
+        except ValueError:
+            return value
+    if declared == "string" and isinstance(value, (bool, int, float)) and value is not None:
+        from analyzer.evaluate.values import to_terraform_string
+        return to_terraform_string(value)
+    return value
+
+
+def evaluate_constant(expression):
+    """Evaluate a tfvars value: constants only; any reference becomes Unknown."""
+    return evaluate(expression, _ConstantScope())
+
+
+class _ConstantScope:
+    def __init__(self, names=None):
+        self.names = names or {}
+
+    def resolve_root(self, traversal):
+        if traversal.root in self.names:
+            return self.names[traversal.root], traversal.steps
+        raise EvalError(f"{traversal.root}: references are not allowed in variable values")
+
+    def with_names(self, names):
+        return _ConstantScope({**self.names, **names})
+
+    def read_file(self, path):
+        raise EvalError("file() is not allowed in variable values")
+
+    def file_exists(self, path):
+        return False

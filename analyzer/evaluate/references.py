@@ -1,0 +1,136 @@
+"""Which resource instances an expression refers to, read from the expression tree.
+
+References are followed through locals, module inputs (var.* back to the caller's argument)
+and module outputs (module.x.y into the child's output expression), so that
+``bucket = module.storage.bucket_id`` links to ``module.storage.aws_s3_bucket.this``.
+"""
+from __future__ import annotations
+
+from analyzer import expr as E
+from analyzer.evaluate.expressions import EvalError, evaluate_strict
+from analyzer.evaluate.module import META_ARGUMENTS, META_BLOCKS, Scope, _instance_key_suffix
+from analyzer.evaluate.values import Unknown
+
+MAX_FOLLOW = 2000
+
+
+def instance_edges(module, resource_key, instance_names) -> list[tuple[str, str]]:
+    """[(attribute name, target address)] for one resource instance's attributes and blocks."""
+    block = module.resources[resource_key]
+    scope = Scope(module, instance_names)
+    edges: list[tuple[str, str]] = []
+    seen: set = set()
+    for name, attribute in block.attributes.items():
+        if name in ("count", "for_each", "provider"):
+            continue
+        for target in expression_targets(attribute.expr, scope, seen):
+            edges.append((name, target))
+    for nested, prefix in _nested_blocks(block):
+        for name, attribute in nested.attributes.items():
+            for target in expression_targets(attribute.expr, scope, seen):
+                edges.append((prefix or name, target))
+    return edges
+
+
+def _nested_blocks(block, prefix=None):
+    for nested in block.blocks:
+        if nested.type in META_BLOCKS:
+            continue
+        name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
+        yield nested, prefix or name
+        yield from _nested_blocks(nested, prefix or name)
+
+
+def expression_targets(expression, scope, seen) -> set:
+    targets: set = set()
+    for traversal in E.traversals(expression):
+        targets |= traversal_targets(traversal, scope, seen)
+    return targets
+
+
+def traversal_targets(traversal, scope, seen) -> set:
+    module = scope.module
+    root, steps = traversal.root, traversal.steps
+    key = (id(module), traversal, tuple(sorted(scope.names)) if scope.names else ())
+    if key in seen or len(seen) > MAX_FOLLOW:
+        return set()
+    seen.add(key)
+    if root in scope.names or not steps or not isinstance(steps[0], E.GetAttr):
+        return set()
+    first = steps[0].name
+    if root == "var":
+        if module.call_block is None or first not in module.call_block.attributes:
+            return set()
+        return expression_targets(module.call_block.attributes[first].expr, module.call_scope, seen)
+    if root == "local":
+        if first not in module.locals:
+            return set()
+        return expression_targets(module.locals[first].expr, Scope(module), seen)
+    if root == "module":
+        return _module_targets(module, first, steps[1:], scope, seen)
+    if root == "data":
+        if len(steps) < 2 or not isinstance(steps[1], E.GetAttr):
+            return set()
+        return _resource_targets(module, ("data", first, steps[1].name), steps[2:], scope)
+    if ("managed", root, first) in module.resources:
+        return _resource_targets(module, ("managed", root, first), steps[1:], scope)
+    return set()
+
+
+def _resource_targets(module, key, rest, scope) -> set:
+    base = module.address_of(*key)
+    block = module.resources[key]
+    if "count" not in block.attributes and "for_each" not in block.attributes:
+        return {base}
+    expansions = module.expansions(block, Scope(module))
+    all_addresses = {base + _instance_key_suffix(k) for k, _, _ in expansions}
+    if rest and isinstance(rest[0], E.Index):
+        try:
+            index = evaluate_strict(rest[0].key, scope)
+        except EvalError:
+            return all_addresses
+        if not isinstance(index, Unknown):
+            specific = base + _instance_key_suffix(index)
+            if specific in all_addresses:
+                return {specific}
+    return all_addresses
+
+
+def _module_targets(module, name, rest, scope, seen) -> set:
+    children = [(k, c) for n, k, c, _ in module.child_modules() if n == name and c is not None]
+    if rest and isinstance(rest[0], E.Index):
+        try:
+            index = evaluate_strict(rest[0].key, scope)
+            if not isinstance(index, Unknown):
+                children = [(k, c) for k, c in children if k == index or str(k) == str(index)]
+        except EvalError:
+            pass
+        rest = rest[1:]
+    elif rest and isinstance(rest[0], E.Splat):
+        rest = rest[1:]
+    output_names = None
+    if rest and isinstance(rest[0], E.GetAttr):
+        output_names = [rest[0].name]
+    targets: set = set()
+    for _, child in children:
+        for output in output_names or list(child.outputs):
+            block = child.outputs.get(output)
+            if block is not None and "value" in block.attributes:
+                targets |= expression_targets(block.attributes["value"].expr, Scope(child), seen)
+    return targets
+
+
+def all_instance_edges(module) -> list[tuple[str, str, str]]:
+    """(source address, attribute, target address) for every instance here and in child modules."""
+    edges = []
+    for key, block in module.resources.items():
+        base = module.address_of(*key)
+        for instance_key, names, _ in module.expansions(block, Scope(module)):
+            source = base + _instance_key_suffix(instance_key)
+            for attribute, target in instance_edges(module, key, names):
+                if target != source:
+                    edges.append((source, attribute, target))
+    for _, _, child, _ in module.child_modules():
+        if child is not None:
+            edges.extend(all_instance_edges(child))
+    return edges

@@ -1,0 +1,77 @@
+"""Terraform values as plain Python data, plus Unknown.
+
+A Terraform value maps to: None (null), bool, int/float (number), str,
+list (tuple, list and set), dict (object and map).  Anything the analyzer
+cannot know before apply is an ``Unknown`` instance: it is a value like any
+other, so it can sit inside a list or a dict, and every operation that
+consumes it yields Unknown instead of a guess.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value only known at apply time. ``reason`` explains why, for humans."""
+
+    reason: str = "known only after apply"
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+
+UNKNOWN = Unknown()
+
+
+def is_unknown(value: object) -> bool:
+    return isinstance(value, Unknown)
+
+
+def contains_unknown(value: object) -> bool:
+    """True if the value is Unknown or holds an Unknown at any depth."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def first_unknown(*values: object) -> Unknown | None:
+    """The first Unknown among ``values`` (shallow), so callers can propagate its reason."""
+    for value in values:
+        if isinstance(value, Unknown):
+            return value
+    return None
+
+
+def type_name(value: object) -> str:
+    """Terraform's name for the type of a value, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, Unknown):
+        return "unknown"
+    return type(value).__name__
+
+
+def to_terraform_string(value: object) -> str:
+    """Convert a primitive to a string the way Terraform's tostring/interpolation does."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    raise TypeError(f"cannot convert {type_name(value)} to string")

@@ -1,0 +1,121 @@
+"""Find Terraform files and root modules, read them safely, parse each file once.
+
+Nothing from the scanned tree is executed; files are read as bytes, hashed (for the
+evidence trail) and decoded as UTF-8. Hidden directories and ``.terraform/`` are skipped
+during discovery; ``.terraform/modules/modules.json`` is read only to locate modules that
+``terraform init`` already downloaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+from analyzer.load.hcl import parse_blocks
+from analyzer.load.tfjson import parse_json_blocks
+from analyzer.model import ParsedFile, Problem
+from analyzer.suppress import parse_suppressions
+
+TF_SUFFIXES = (".tf", ".tf.json")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def is_terraform_file(name: str) -> bool:
+    return name.endswith(TF_SUFFIXES)
+
+
+def parse_file(path: str) -> ParsedFile:
+    """One file -> ParsedFile. Never raises for bad content: problems are values."""
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            return ParsedFile(path, "", (), (Problem(path, 1, "file too large to analyze", "read-error"),))
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        return ParsedFile(path, "", (), (Problem(path, 1, f"cannot read file: {err.strerror}", "read-error"),))
+    return parse_bytes(path, data)
+
+
+def parse_bytes(path: str, data: bytes) -> ParsedFile:
+    digest = hashlib.sha256(data).hexdigest()
+    if b"\x00" in data:
+        return ParsedFile(path, digest, (), (Problem(path, 1, "binary file, not Terraform", "read-error"),))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return ParsedFile(path, digest, (), (Problem(path, line, "file is not valid UTF-8", "read-error"),))
+    if path.endswith(".json"):
+        blocks, problems = parse_json_blocks(text, path)
+    else:
+        blocks, problems = parse_blocks(text, path)
+    return ParsedFile(path, digest, blocks, problems, parse_suppressions(text, path))
+
+
+def terraform_files_in(directory: str) -> list[str]:
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    return [os.path.join(directory, n) for n in names
+            if is_terraform_file(n) and not n.startswith(".") and os.path.isfile(os.path.join(directory, n))]
+
+
+def module_directories(path: str) -> list[str]:
+    """Every directory under ``path`` holding Terraform files (hidden and .terraform skipped)."""
+    if os.path.isfile(path):
+        return [os.path.dirname(path) or "."]
+    found = []
+    for current, dirs, files in os.walk(path, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
+        if any(is_terraform_file(f) for f in files):
+            found.append(current)
+    return found
+
+
+def tfvars_files(directory: str) -> list[str]:
+    """terraform.tfvars(.json) then *.auto.tfvars(.json) in lexical order, as Terraform loads them."""
+    names = []
+    for name in ("terraform.tfvars", "terraform.tfvars.json"):
+        if os.path.isfile(os.path.join(directory, name)):
+            names.append(name)
+    try:
+        listing = sorted(os.listdir(directory))
+    except OSError:
+        listing = []
+    names += [n for n in listing if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    return [os.path.join(directory, n) for n in names]
+
+
+def read_modules_manifest(root_dir: str) -> dict:
+    """``.terraform/modules/modules.json`` as {module key: directory}, or {} when absent."""
+    manifest = os.path.join(root_dir, ".terraform", "modules", "modules.json")
+    try:
+        with open(manifest, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    result = {}
+    for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+        if isinstance(entry, dict) and entry.get("Key") and entry.get("Dir"):
+            result[entry["Key"]] = os.path.normpath(os.path.join(root_dir, entry["Dir"]))
+    return result
+
+
+class ParseCache:
+    """Parses each file at most once per scan (a module called twice is parsed once)."""
+
+    def __init__(self):
+        self._files: dict[str, ParsedFile] = {}
+
+    def file(self, path: str) -> ParsedFile:
+        key = os.path.normpath(path)
+        if key not in self._files:
+            self._files[key] = parse_file(path)
+        return self._files[key]
+
+    def directory(self, directory: str) -> list[ParsedFile]:
+        return [self.file(p) for p in terraform_files_in(directory)]
+
+    def all_files(self) -> list[ParsedFile]:
+        return list(self._files.values())

@@ -1,0 +1,460 @@
+"""HCL text -> Blocks with expression trees. The ONLY module that imports hcl2/lark.
+
+We use python-hcl2 7.3.1's Lark grammar and LALR parser (cached, with positions) but not
+its DictTransformer: that one turns every expression back into a string, which would
+force reference extraction by regex. We walk the parse tree into analyzer.expr nodes.
+The grammar has no operator precedence (``a == b ? c : d`` parses as ``a == (b ? c : d)``),
+so binary/conditional chains are flattened and re-associated here with HCL's precedence.
+"""
+from __future__ import annotations
+
+import re
+
+from hcl2.parser import parser as _hcl2_parser
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+
+from analyzer import expr as E
+from analyzer.model import Attribute, Block, Location, Problem
+
+_PRECEDENCE = {
+    "||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4,
+    "+": 5, "-": 5, "*": 6, "/": 6, "%": 6,
+}
+_KEYWORDS = {"true": True, "false": False, "null": None}
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\n?(.*?)\n?[ \t]*\2\n?\Z", re.S)
+
+
+class HclSyntaxError(Exception):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def parse_blocks(text: str, path: str) -> tuple[tuple, tuple]:
+    """Parse one HCL file: (blocks, problems). A syntax error is a Problem, never an exception."""
+    try:
+        tree = _hcl2_parser().parse(text + "\n")
+        return _Converter(path).body_blocks(tree.children[0]), ()
+    except UnexpectedInput as err:
+        message = f"syntax error at line {err.line}, column {err.column}: {_short(err)}"
+        return (), (Problem(path, err.line, message),)
+    except HclSyntaxError as err:
+        return (), (Problem(path, err.line, str(err)),)
+    except (LarkError, RecursionError, ValueError) as err:
+        return (), (Problem(path, 1, f"cannot parse: {_short(err)}"),)
+
+
+def parse_attributes(text: str, path: str) -> tuple[dict, tuple]:
+    """Parse a .tfvars file: top-level attributes only -> ({name: Attribute}, problems)."""
+    try:
+        tree = _hcl2_parser().parse(text + "\n")
+        converter = _Converter(path)
+        attributes, blocks = converter.body(tree.children[0])
+        if blocks:
+            raise HclSyntaxError("blocks are not allowed in a variable definitions file",
+                                 blocks[0].location.start_line)
+        return attributes, ()
+    except UnexpectedInput as err:
+        return {}, (Problem(path, err.line, f"syntax error at line {err.line}, column {err.column}: {_short(err)}"),)
+    except HclSyntaxError as err:
+        return {}, (Problem(path, err.line, str(err)),)
+    except (LarkError, RecursionError, ValueError) as err:
+        return {}, (Problem(path, 1, f"cannot parse: {_short(err)}"),)
+
+
+def parse_expression(source: str, line: int = 1):
+    """Parse a standalone expression (used for .tf.json templates and heredocs)."""
+    try:
+        tree = _hcl2_parser().parse(f"__expr__ = {source}\n")
+    except (LarkError, RecursionError) as err:
+        raise HclSyntaxError(f"invalid expression {source!r}: {_short(err)}", line) from None
+    attribute = next(c for c in tree.children[0].children if isinstance(c, Tree) and c.data == "attribute")
+    return _Converter("<expr>").expression(attribute.children[-1])
+
+
+def parse_template(text: str, line: int = 1):
+    """A template string (no surrounding quotes, escapes already applied) -> Literal or Template."""
+    parts: list = []
+    buffer: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("$${", i) or text.startswith("%%{", i):
+            buffer.append(text[i + 1: i + 3])
+            i += 3
+        elif text.startswith("${", i) or text.startswith("%{", i):
+            end = _matching_brace(text, i + 2)
+            if end < 0:
+                raise HclSyntaxError("unterminated template interpolation", line)
+            if buffer:
+                parts.append("".join(buffer))
+                buffer = []
+            inner = text[i + 2:end].strip().lstrip("~").rstrip("~").strip()
+            if text[i] == "%":
+                # Template directives (%{if}/%{for}) need control flow we do not model: unknown.
+                parts.append(E.Call("__template_directive__", ()))
+            else:
+                parts.append(parse_expression(inner, line))
+            i = end + 1
+        else:
+            buffer.append(text[i])
+            i += 1
+    if buffer:
+        parts.append("".join(buffer))
+    if not parts:
+        return E.Literal("")
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return E.Literal(parts[0])
+    return E.Template(tuple(parts))
+
+
+def _matching_brace(text: str, start: int) -> int:
+    depth, i, quote = 1, start, False
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _short(err: Exception) -> str:
+    first = str(err).strip().splitlines()
+    return first[0][:200] if first else type(err).__name__
+
+
+def _unescape(raw: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\" and i + 1 < len(raw):
+            nxt = raw[i + 1]
+            if nxt in _ESCAPES:
+                out.append(_ESCAPES[nxt])
+                i += 2
+                continue
+            if nxt in "uU":
+                width = 4 if nxt == "u" else 8
+                digits = raw[i + 2: i + 2 + width]
+                if len(digits) == width and all(c in "0123456789abcdefABCDEF" for c in digits):
+                    out.append(chr(int(digits, 16)))
+                    i += 2 + width
+                    continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _last_token_line(tree: Tree, fallback: int) -> int:
+    """End line of the last real token: the grammar folds the trailing newline into some nodes."""
+    node = tree
+    while isinstance(node, Tree) and node.children:
+        children = [c for c in node.children
+                    if not (isinstance(c, Tree) and c.data == "new_line_or_comment")
+                    and not (isinstance(c, Token) and c.type == "NL_OR_COMMENT")]
+        if not children:
+            break
+        node = children[-1]
+    if isinstance(node, Token) and node.end_line is not None:
+        return node.end_line if not str(node).endswith("\n") else node.end_line - 1
+    return fallback
+
+
+def _significant(children: list) -> list:
+    return [c for c in children if not (isinstance(c, Tree) and c.data == "new_line_or_comment")]
+
+
+class _OpMarker:
+    __slots__ = ("op",)
+
+    def __init__(self, op: str):
+        self.op = op
+
+
+class _CondMarker:
+    __slots__ = ("if_true",)
+
+    def __init__(self, if_true):
+        self.if_true = if_true
+
+
+class _Converter:
+    def __init__(self, path: str):
+        self.path = path
+
+    def location(self, tree: Tree) -> Location:
+        meta = tree.meta
+        if getattr(meta, "empty", True):
+            return Location(self.path, 1, 1)
+        if tree.data == "block":  # ends at its closing brace, a token the tree drops
+            return Location(self.path, meta.line, meta.end_line)
+        return Location(self.path, meta.line, max(meta.line, _last_token_line(tree, meta.end_line)))
+
+    # --- bodies -------------------------------------------------------
+    def body_blocks(self, body: Tree) -> tuple:
+        attributes, blocks = self.body(body)
+        if attributes:
+            first = next(iter(attributes.values()))
+            raise HclSyntaxError(f"unexpected top-level attribute {first.name!r}", first.location.start_line)
+        return blocks
+
+    def body(self, body: Tree) -> tuple[dict, tuple]:
+        attributes: dict = {}
+        blocks: list = []
+        for child in _significant(body.children):
+            if child.data == "attribute":
+                name = self.identifier(child.children[0])
+                if name in attributes:
+                    line = child.meta.line
+                    raise HclSyntaxError(f"attribute {name!r} defined twice", line)
+                value = self.expression(_significant(child.children)[-1])
+                attributes[name] = Attribute(name, value, self.location(child))
+            elif child.data == "block":
+                blocks.append(self.block(child))
+        return attributes, tuple(blocks)
+
+    def block(self, tree: Tree) -> Block:
+        children = _significant(tree.children)
+        *label_trees, body = children
+        block_type = self.identifier(label_trees[0])
+        labels = []
+        for label in label_trees[1:]:
+            if label.data == "identifier":
+                labels.append(self.identifier(label))
+            else:
+                value = self.string(label)
+                if not isinstance(value, E.Literal):
+                    raise HclSyntaxError("block labels cannot contain interpolations", tree.meta.line)
+                labels.append(value.value)
+        attributes, blocks = self.body(body)
+        return Block(block_type, tuple(labels), attributes, blocks, self.location(tree))
+
+    @staticmethod
+    def identifier(tree) -> str:
+        return str(tree.children[0]) if isinstance(tree, Tree) else str(tree)
+
+    # --- expressions --------------------------------------------------
+    def expression(self, node):
+        if isinstance(node, Token):
+            return E.Literal(str(node))
+        kind = node.data
+        if kind in ("binary_op", "conditional"):
+            return _reassociate(self.flatten(node))
+        handler = getattr(self, "x_" + kind, None)
+        if handler is None:
+            raise HclSyntaxError(f"unsupported expression {kind}", getattr(node.meta, "line", 1))
+        return handler(node)
+
+    def flatten(self, node) -> list:
+        if isinstance(node, Tree) and node.data == "binary_op":
+            left, term = _significant(node.children)[:2]
+            op_tree, right = _significant(term.children)[:2]
+            return self.flatten(left) + [_OpMarker(str(op_tree.children[0]))] + self.flatten(right)
+        if isinstance(node, Tree) and node.data == "conditional":
+            condition, if_true, if_false = _significant(node.children)
+            return self.flatten(condition) + [_CondMarker(self.expression(if_true))] + self.flatten(if_false)
+        return [self.expression(node)]
+
+    def x_expr_term(self, node):
+        children = _significant(node.children)
+        first = children[0]
+        if isinstance(first, Token) and first.type == "LPAR":
+            return self.expression(children[1])
+        if isinstance(first, Tree) and first.data == "identifier":
+            name = self.identifier(first)
+            if name in _KEYWORDS:
+                return E.Literal(_KEYWORDS[name])
+            return E.Traversal(name, ())
+        return self.expression(first)
+
+    def x_identifier(self, node):
+        return self.x_expr_term(Tree("expr_term", [node]))
+
+    def x_int_lit(self, node):
+        return E.Literal(int("".join(str(t) for t in node.children)))
+
+    def x_float_lit(self, node):
+        text = "".join(str(t) for t in node.children)
+        number = float(text)
+        return E.Literal(int(number) if number.is_integer() and "e" not in text.lower() and "." not in text else number)
+
+    def x_string(self, node):
+        return self.string(node)
+
+    def string(self, node):
+        parts: list = []
+        for part in node.children:
+            inner = part.children[0]
+            if isinstance(inner, Token) and inner.type == "STRING_CHARS":
+                text = _unescape(str(inner)).replace("%%{", "%{")
+                if "%{" in text:
+                    parts.append(E.Call("__template_directive__", ()))
+                else:
+                    parts.append(text)
+            elif isinstance(inner, Token):  # ESCAPED_INTERPOLATION: $${...} is a literal ${...}
+                parts.append(str(inner)[1:])
+            else:
+                parts.append(self.expression(_significant(inner.children)[0]))
+        merged: list = []
+        for part in parts:
+            if isinstance(part, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += part
+            else:
+                merged.append(part)
+        if not merged:
+            return E.Literal("")
+        if len(merged) == 1 and isinstance(merged[0], str):
+            return E.Literal(merged[0])
+        return E.Template(tuple(merged))
+
+    def x_heredoc_template(self, node, trim: bool = False):
+        match = _HEREDOC.match(str(node.children[0]))
+        if not match:
+            raise HclSyntaxError("invalid heredoc", node.meta.line)
+        text = match.group(3)
+        if match.group(1) == "-" or trim:
+            lines = text.split("\n")
+            indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+            cut = min(indents) if indents else 0
+            text = "\n".join(line[cut:] for line in lines)
+        return parse_template(text + "\n", node.meta.line)
+
+    def x_heredoc_template_trim(self, node):
+        return self.x_heredoc_template(node, trim=True)
+
+    def x_tuple(self, node):
+        return E.TupleExpr(tuple(self.expression(c) for c in _significant(node.children)))
+
+    def x_object(self, node):
+        items = []
+        for elem in _significant(node.children):
+            if isinstance(elem, Token):
+                continue
+            key_tree, _, value = _significant(elem.children)
+            items.append((self.object_key(key_tree), self.expression(value)))
+        return E.ObjectExpr(tuple(items))
+
+    def object_key(self, key_tree):
+        inner = key_tree.children[0]
+        if inner.data == "identifier":
+            return E.Literal(self.identifier(inner))
+        if inner.data == "object_elem_key_dot_accessor":
+            return E.Literal(".".join(self.identifier(c) for c in inner.children if isinstance(c, Tree)))
+        if inner.data == "object_elem_key_expression":
+            return self.expression(_significant(inner.children)[1])
+        return self.expression(inner)
+
+    def x_function_call(self, node):
+        children = _significant(node.children)
+        name = self.identifier(children[0])
+        args = ()
+        if len(children) > 1:
+            args = tuple(self.expression(a) for a in _significant(children[1].children))
+        return E.Call(name, args)
+
+    def x_provider_function_call(self, node):
+        children = _significant(node.children)
+        names = [self.identifier(c) for c in children if isinstance(c, Tree) and c.data == "identifier"]
+        return E.Call("provider::" + "::".join(names), ())
+
+    def x_unary_op(self, node):
+        op, operand = node.children[0], node.children[1]
+        return E.UnaryOp(str(op), self.expression(operand))
+
+    # --- traversals ---------------------------------------------------
+    def with_steps(self, base_tree, steps: list):
+        base = self.expression(base_tree)
+        if isinstance(base, E.Traversal):
+            return E.Traversal(base.root, base.steps + tuple(steps))
+        if isinstance(base, E.RelativeTraversal):
+            return E.RelativeTraversal(base.source, base.steps + tuple(steps))
+        return E.RelativeTraversal(base, tuple(steps))
+
+    def step(self, tree) -> list:
+        if tree.data == "get_attr":
+            return [E.GetAttr(self.identifier(tree.children[0]))]
+        if tree.data == "index":
+            children = _significant(tree.children)
+            if all(isinstance(c, Token) for c in children):  # legacy .0 index
+                return [E.Index(E.Literal(int("".join(str(c) for c in children))))]
+            return [E.Index(self.expression(children[0]))]
+        steps: list = [E.Splat()]
+        for child in _significant(tree.children):
+            if isinstance(child, Tree):
+                steps.extend(self.step(child))
+        return steps
+
+    def x_index_expr_term(self, node):
+        base, index = _significant(node.children)
+        return self.with_steps(base, self.step(index))
+
+    x_get_attr_expr_term = x_index_expr_term
+    x_attr_splat_expr_term = x_index_expr_term
+    x_full_splat_expr_term = x_index_expr_term
+
+    # --- for expressions ------------------------------------------------
+    def for_parts(self, node):
+        children = [c for c in _significant(node.children) if isinstance(c, Tree)]
+        intro = children[0]
+        intro_children = [c for c in _significant(intro.children) if isinstance(c, Tree)]
+        names = [self.identifier(c) for c in intro_children if c.data == "identifier"]
+        collection = self.expression(intro_children[-1])
+        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        condition = None
+        if children[-1].data == "for_cond":
+            cond_children = [c for c in _significant(children[-1].children) if isinstance(c, Tree)]
+            condition = self.expression(cond_children[0])
+            children = children[:-1]
+        return key_var, value_var, collection, [self.expression(c) for c in children[1:]], condition
+
+    def x_for_tuple_expr(self, node):
+        key_var, value_var, collection, exprs, condition = self.for_parts(node)
+        return E.ForExpr(key_var, value_var, collection, None, exprs[0], condition)
+
+    def x_for_object_expr(self, node):
+        key_var, value_var, collection, exprs, condition = self.for_parts(node)
+        grouping = any(isinstance(c, Token) and str(c) == "..." for c in node.children)
+        return E.ForExpr(key_var, value_var, collection, exprs[0], exprs[1], condition, grouping)
+
+
+def _reassociate(items: list):
+    """Rebuild a flat [operand, op, operand, ?:, ...] chain with HCL precedence."""
+    position = 0
+
+    def conditional():
+        nonlocal position
+        condition = binary(1)
+        if position < len(items) and isinstance(items[position], _CondMarker):
+            if_true = items[position].if_true
+            position += 1
+            return E.Conditional(condition, if_true, conditional())
+        return condition
+
+    def binary(min_precedence: int):
+        nonlocal position
+        left = items[position]
+        position += 1
+        while position < len(items) and isinstance(items[position], _OpMarker):
+            op = items[position].op
+            precedence = _PRECEDENCE[op]
+            if precedence < min_precedence:
+                break
+            position += 1
+            right = binary(precedence + 1)
+            left = E.BinaryOp(op, left, right)
+        return left
+
+    return conditional()

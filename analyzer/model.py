@@ -1,0 +1,156 @@
+"""Frozen data passed along the pipeline: load -> model -> evaluate -> graph -> rules -> report."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """A span in a source file. ``path`` is as given to the loader (absolute or relative)."""
+
+    path: str
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    expr: object  # an analyzer.expr node
+    location: Location
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block as written: ``resource "aws_s3_bucket" "b" { ... }``.
+
+    ``attributes`` maps name -> Attribute; ``blocks`` keeps nested blocks in order.
+    """
+
+    type: str
+    labels: tuple
+    attributes: dict
+    blocks: tuple
+    location: Location
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Input that could not be analyzed: a parse error, a bad plan, a bad rule file."""
+
+    path: str
+    line: int
+    message: str
+    kind: str = "parse-error"  # parse-error | read-error | rule-error | plan-error | module-missing
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One ``# tfattest:ignore`` comment as written in a file."""
+
+    path: str
+    line: int
+    rule_ids: tuple
+    reason: str | None
+    expires: str | None
+    ticket: str | None
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """Everything the loader extracts from one file; plain data, safe to pickle or cache."""
+
+    path: str
+    sha256: str
+    blocks: tuple
+    problems: tuple = ()
+    suppressions: tuple = ()
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource instance as rules see it: evaluated attributes, no parser objects.
+
+    ``values`` holds attributes and nested blocks (a nested block type maps to a list
+    of dicts). ``attribute_locations`` maps a top-level attribute or block name to
+    its Location so that findings can point at the offending line.
+    """
+
+    address: str
+    type: str
+    name: str
+    mode: str  # managed | data
+    module_address: str  # "" for the root module
+    values: dict
+    location: Location
+    attribute_locations: dict = field(default_factory=dict)
+    exists: object = True  # True, or Unknown when count/for_each is unknown
+    scope: str = ""  # the root module directory this instance belongs to
+    change_action: str | None = None  # from a plan: create, update, replace, no-op
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule file, validated. Conditions stay plain dicts: the engine interprets them."""
+
+    id: str
+    name: str
+    title: str
+    provider: str
+    control: str
+    tsc: tuple
+    severity: str
+    resource_types: tuple
+    assertion: dict
+    description: str
+    remediation: str
+    references: tuple = ()
+    when: dict | None = None
+    scope: str = "resource"  # resource | account (presence rules, DESIGN.md)
+    source_path: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """One (rule, subject) outcome. ``status``: pass | fail | unknown | not-applicable | suppressed.
+
+    ``original_status`` keeps what a suppressed result would have been. ``region`` is the
+    attribute span that decided the outcome (else the block); ``evidence`` says what was seen.
+    """
+
+    rule_id: str
+    status: str
+    address: str
+    resource_type: str
+    location: Location
+    region: Location
+    message: str
+    evidence: str = ""
+    original_status: str = ""
+    suppression: object = None  # analyzer.suppress.SuppressionDecision
+    change_action: str | None = None
+    module_address: str = ""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str  # relative to the source root
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a scan found; every formatter renders only this."""
+
+    tool_version: str
+    source_root: str
+    rules: tuple
+    results: tuple
+    inputs: tuple
+    problems: tuple
+    started_at: str
+    finished_at: str
+    options: dict
+    resource_count: int = 0
+    suppression_problems: tuple = ()
+    change_set: tuple = ()

@@ -1,0 +1,58 @@
+"""The Report as versioned JSON (schema: docs/json-report.md, ``schema_version``)."""
+from __future__ import annotations
+
+import json
+
+from analyzer.report.summary import failing_by_severity, failing_by_tsc, fingerprint, status_counts
+
+SCHEMA_VERSION = "1.0"
+
+
+def _location(location) -> dict:
+    return {"path": location.path, "start_line": location.start_line, "end_line": location.end_line}
+
+
+def _suppression(decision):
+    if decision is None:
+        return None
+    return {"kind": decision.kind, "justification": decision.justification, "source": decision.source,
+            "applied": decision.valid, "problem": decision.problem, "expires": decision.expires,
+            "ticket": decision.ticket, "approver": decision.approver}
+
+
+def to_dict(report, unknown_mode: str = "report") -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "tfattest", "version": report.tool_version},
+        "started_at": report.started_at,
+        "finished_at": report.finished_at,
+        "source_root": report.source_root,
+        "options": report.options,
+        "complete": not report.problems,
+        "summary": {
+            "statuses": dict(status_counts(report)),
+            "failing_by_severity": dict(failing_by_severity(report, unknown_mode)),
+            "failing_by_tsc": dict(failing_by_tsc(report, unknown_mode)),
+            "resources": report.resource_count,
+            "rules": len(report.rules),
+            "files": len(report.inputs),
+        },
+        "rules": [{"id": r.id, "name": r.name, "title": r.title, "provider": r.provider, "control": r.control,
+                   "tsc": list(r.tsc), "severity": r.severity, "resource_types": list(r.resource_types),
+                   "scope": r.scope} for r in report.rules],
+        "results": [{
+            "rule_id": r.rule_id, "status": r.status, "original_status": r.original_status or None,
+            "address": r.address, "resource_type": r.resource_type, "module": r.module_address or None,
+            "location": _location(r.location), "region": _location(r.region), "message": r.message,
+            "evidence": r.evidence, "fingerprint": fingerprint(r), "change_action": r.change_action,
+            "suppression": _suppression(r.suppression),
+        } for r in report.results],
+        "inputs": [{"path": i.path, "sha256": i.sha256} for i in report.inputs],
+        "problems": [{"path": p.path, "line": p.line, "kind": p.kind, "message": p.message} for p in report.problems],
+        "suppression_problems": list(report.suppression_problems),
+        "change_set": list(report.change_set),
+    }
+
+
+def render(report, unknown_mode: str = "report", color: bool = False) -> str:
+    return json.dumps(to_dict(report, unknown_mode), indent=2, sort_keys=False) + "\n"

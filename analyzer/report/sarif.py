@@ -1,0 +1,153 @@
+"""SARIF 2.1.0 for GitHub code scanning, built from sarif-om objects (DESIGN.md output contract)."""
+from __future__ import annotations
+
+import json
+import os
+
+import attr
+import sarif_om as om
+
+from analyzer.report.summary import fingerprint, rules_by_id, tsc_sort_key
+from analyzer.rules.loader import tsc_criteria
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+TAXONOMY = "SOC 2 TSC 2017"
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+INFO_URI = "https://github.com/tfattest/tfattest"
+
+
+def _bag(tags=None, **extra):
+    bag = om.PropertyBag(tags=tags)
+    bag.extra = extra  # sarif_om's PropertyBag declares only `tags`; the converter carries these too
+    return bag
+
+
+def to_plain(obj):
+    """sarif-om attrs objects -> JSON-ready dicts, using each field's schema_property_name."""
+    if isinstance(obj, list):
+        return [to_plain(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: to_plain(value) for key, value in obj.items()}
+    if not attr.has(type(obj)):
+        return obj
+    result = {}
+    for field in attr.fields(type(obj)):
+        value = getattr(obj, field.name)
+        default = field.default.factory() if isinstance(field.default, attr.Factory) else field.default
+        if value is None or (default is not attr.NOTHING and value == default and field.name not in ("level", "kind")):
+            continue
+        result[field.metadata.get("schema_property_name", field.name)] = to_plain(value)
+    if isinstance(obj, om.PropertyBag):
+        result.update({key: to_plain(value) for key, value in getattr(obj, "extra", {}).items()})
+    return result
+
+
+def _help(rule, criteria) -> tuple[str, str]:
+    statements = [f"{c}: {criteria[c]['text']}" for c in rule.tsc if c in criteria]
+    text = (f"{rule.description}\n\nWhy it matters for SOC 2:\n" + "\n".join(statements)
+            + f"\n\nRemediation:\n{rule.remediation}")
+    markdown = (f"{rule.description}\n\n**Why it matters for SOC 2** ({rule.control}):\n\n"
+                + "\n".join(f"- **{c}** — {criteria[c]['text']}" for c in rule.tsc if c in criteria)
+                + f"\n\n**Remediation**\n\n```hcl\n{rule.remediation.rstrip()}\n```\n")
+    if rule.references:
+        markdown += "\n**References**\n\n" + "\n".join(f"- <{url}>" for url in rule.references) + "\n"
+    return text, markdown
+
+
+def _taxonomy(criteria, used):
+    ordered = sorted(used, key=tsc_sort_key)
+    taxa = [om.ReportingDescriptor(id=c, name=c.replace(".", "_"),
+                                   short_description=om.MultiformatMessageString(text=f"SOC 2 {c}"),
+                                   full_description=om.MultiformatMessageString(text=criteria.get(c, {}).get("text", c)))
+            for c in ordered]
+    component = om.ToolComponent(name=TAXONOMY, version="2017 (2022 points of focus)",
+                                 organization="AICPA", short_description=om.MultiformatMessageString(
+                                     text="AICPA Trust Services Criteria (TSP section 100)"), taxa=taxa)
+    return component, {c: i for i, c in enumerate(ordered)}
+
+
+def _rule_descriptor(rule, criteria, taxon_index):
+    text, markdown = _help(rule, criteria)
+    tags = ["security", "soc2", f"control:{rule.control}", rule.provider] + [f"tsc:{c}" for c in rule.tsc]
+    relationships = [om.ReportingDescriptorRelationship(
+        target=om.ReportingDescriptorReference(id=c, index=taxon_index[c],
+                                               tool_component=om.ToolComponentReference(name=TAXONOMY, index=0)),
+        kinds=["relevant"]) for c in rule.tsc]
+    return om.ReportingDescriptor(
+        id=rule.id, name=rule.name,
+        short_description=om.MultiformatMessageString(text=rule.title),
+        full_description=om.MultiformatMessageString(text=rule.description),
+        help=om.MultiformatMessageString(text=text, markdown=markdown),
+        help_uri=rule.references[0] if rule.references else f"{INFO_URI}/blob/main/docs/rules.md#{rule.id.lower()}",
+        default_configuration=om.ReportingConfiguration(level=LEVEL[rule.severity]),
+        relationships=relationships,
+        properties=_bag(tags, **{"security-severity": SECURITY_SEVERITY[rule.severity], "tsc": list(rule.tsc),
+                                 "control": rule.control, "severity": rule.severity}),
+    )
+
+
+def _physical(path, start, end):
+    return om.PhysicalLocation(artifact_location=om.ArtifactLocation(uri=path, uri_base_id="%SRCROOT%"),
+                               region=om.Region(start_line=max(1, start), end_line=max(start, end, 1)))
+
+
+def _result(result, rule, index, unknown_mode):
+    status = result.original_status or result.status
+    if status == "unknown" and unknown_mode != "fail":
+        kind, level = "review", "none"
+    else:
+        kind, level = "fail", LEVEL[rule.severity]
+    suppressions = None
+    if result.status == "suppressed":
+        decision = result.suppression
+        suppressions = [om.Suppression(kind="inSource" if decision.kind == "inline" else "external",
+                                       status="accepted", justification=decision.justification,
+                                       properties=_bag(source=decision.source, expires=decision.expires,
+                                                       ticket=decision.ticket, approver=decision.approver))]
+    location = om.Location(physical_location=_physical(result.region.path, result.region.start_line,
+                                                       result.region.end_line),
+                           logical_locations=[om.LogicalLocation(fully_qualified_name=result.address,
+                                                                 kind="resource")])
+    return om.Result(
+        rule_id=rule.id, rule_index=index, kind=kind, level=level,
+        message=om.Message(text=result.message), locations=[location],
+        partial_fingerprints={"tfattest/v1": fingerprint(result)}, suppressions=suppressions,
+        properties=_bag([f"tsc:{c}" for c in rule.tsc], tsc=list(rule.tsc), control=rule.control,
+                        status=result.status, **({"changeAction": result.change_action} if result.change_action else {})),
+    )
+
+
+def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
+    criteria = tsc_criteria()
+    used = {c for rule in report.rules for c in rule.tsc}
+    taxonomy, taxon_index = _taxonomy(criteria, used)
+    rules = rules_by_id(report)
+    rule_index = {rule.id: i for i, rule in enumerate(report.rules)}
+    wanted = {"fail", "suppressed"} | ({"unknown"} if unknown_mode != "ignore" else set())
+    results = [_result(r, rules[r.rule_id], rule_index[r.rule_id], unknown_mode)
+               for r in report.results if r.status in wanted and r.rule_id in rules]
+    notifications = [om.Notification(
+        message=om.Message(text=f"{p.path}:{p.line}: {p.message}"), level="error",
+        locations=[om.Location(physical_location=_physical(p.path, p.line, p.line))],
+        properties=_bag(kind=p.kind)) for p in report.problems]
+    notifications += [om.Notification(message=om.Message(text=m), level="warning") for m in report.suppression_problems]
+    root_uri = "file://" + os.path.abspath(report.source_root).replace(os.sep, "/").rstrip("/") + "/"
+    driver = om.ToolComponent(
+        name="tfattest", version=report.tool_version, semantic_version=report.tool_version,
+        information_uri=INFO_URI, rules=[_rule_descriptor(r, criteria, taxon_index) for r in report.rules],
+        supported_taxonomies=[om.ToolComponentReference(name=TAXONOMY, index=0)])
+    run = om.Run(
+        tool=om.Tool(driver=driver), taxonomies=[taxonomy], results=results,
+        automation_details=om.RunAutomationDetails(id="tfattest/" + "+".join(report.options.get("paths", ["."])) + "/"),
+        original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=root_uri)},
+        invocations=[om.Invocation(execution_successful=not report.problems,
+                                   tool_execution_notifications=notifications or None,
+                                   start_time_utc=report.started_at, end_time_utc=report.finished_at)],
+        column_kind="unicodeCodePoints",
+    )
+    return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+
+
+def render(report, unknown_mode: str = "report", color: bool = False) -> str:
+    return json.dumps(to_plain(build_log(report, unknown_mode)), indent=2) + "\n"

@@ -1,0 +1,66 @@
+"""Human-readable output: findings grouped by file, then a summary by severity and TSC."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from analyzer.report.summary import (SEVERITIES, failing_by_severity, failing_by_tsc, rules_by_id, shown_results,
+                                     status_counts, tsc_sort_key)
+
+_COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
+            "unknown": "\033[35m", "suppressed": "\033[2m", "dim": "\033[2m", "bold": "\033[1m"}
+_RESET = "\033[0m"
+
+
+def render(report, unknown_mode: str = "report", color: bool = False) -> str:
+    def paint(kind: str, text: str) -> str:
+        return f"{_COLOURS[kind]}{text}{_RESET}" if color else text
+
+    rules = rules_by_id(report)
+    lines: list[str] = []
+    results = shown_results(report, unknown_mode)
+    for path, group in groupby(results, key=lambda r: r.location.path):
+        lines.append(paint("bold", path))
+        for result in group:
+            rule = rules.get(result.rule_id)
+            severity = rule.severity if rule else "low"
+            if result.status == "fail" or (result.status == "unknown" and unknown_mode == "fail"):
+                label = paint(severity, f"{severity.upper():8}")
+            elif result.status == "unknown":
+                label = paint("unknown", "UNKNOWN ")
+            else:
+                label = paint("suppressed", "IGNORED ")
+            tsc = ", ".join(rule.tsc) if rule else ""
+            lines.append(f"  {result.region.start_line:>5}  {label} {result.rule_id}  {result.message}")
+            lines.append(paint("dim", f"         TSC {tsc} · {rule.control if rule else ''} · {result.address}"))
+            if result.suppression is not None:
+                state = "accepted" if result.status == "suppressed" else f"NOT applied: {result.suppression.problem}"
+                lines.append(paint("dim", f"         suppression ({result.suppression.source}): "
+                                          f"{result.suppression.justification or '-'} [{state}]"))
+        lines.append("")
+    for problem in report.problems:
+        lines.append(f"error: {problem.path}:{problem.line}: {problem.message}")
+    for message in report.suppression_problems:
+        lines.append(f"warning: {message}")
+    if report.problems or report.suppression_problems:
+        lines.append("")
+    lines.extend(summary_lines(report, unknown_mode))
+    return "\n".join(lines) + "\n"
+
+
+def summary_lines(report, unknown_mode: str) -> list[str]:
+    counts = status_counts(report)
+    severities = failing_by_severity(report, unknown_mode)
+    total = sum(severities.values())
+    by_severity = ", ".join(f"{name} {severities[name]}" for name in SEVERITIES if severities[name]) or "none"
+    tsc = failing_by_tsc(report, unknown_mode)
+    by_tsc = ", ".join(f"{c} {tsc[c]}" for c in sorted(tsc, key=tsc_sort_key)) or "none"
+    lines = [
+        f"{total} failing finding{'s' if total != 1 else ''} ({by_severity})",
+        f"by TSC criterion: {by_tsc}",
+        f"passed {counts['pass']}, unknown {counts['unknown']}, suppressed {counts['suppressed']}, "
+        f"not applicable {counts['not-applicable']} · {len(report.rules)} rules, {report.resource_count} resources, "
+        f"{len(report.inputs)} files",
+    ]
+    if report.problems:
+        lines.append(f"INCOMPLETE: {len(report.problems)} input problem(s) — some input could not be analyzed")
+    return lines

@@ -1,0 +1,271 @@
+"""Rules x resources -> Results, with three-valued (Kleene) logic.
+
+``fail`` only when a condition is definitely false; a condition that depends on something
+unknown is ``unknown`` and stays in the Report.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analyzer.evaluate.values import Unknown, contains_unknown
+from analyzer.graph import referenced, referrers
+from analyzer.model import Location, Result
+from analyzer.rules.operators import DECIDED_WHEN_SET, OPERATORS
+from analyzer.rules.predicates import PREDICATES
+from analyzer.rules.verdict import FALSE, TRUE, Verdict, all_of, any_of, negate
+
+_PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a condition sees: the values under test, the resource they belong to, the scope's graph."""
+
+    values: dict
+    resource: object  # Resource, or None for account-scope rules
+    graph: object
+    by_type: dict  # resource type -> [Resource] in this scope
+
+
+def check(condition: dict, ctx: Context) -> Verdict:
+    if "all" in condition:
+        return all_of(check(c, ctx) for c in condition["all"])
+    if "any" in condition:
+        return any_of(check(c, ctx) for c in condition["any"])
+    if "not" in condition:
+        return negate(check(condition["not"], ctx))
+    if "attr" in condition:
+        return _check_attr(condition, ctx)
+    if "elements" in condition:
+        return _check_elements(condition, ctx)
+    if "related" in condition:
+        return _check_related(condition["related"], ctx)
+    if "in_scope" in condition:
+        return _check_in_scope(condition["in_scope"], ctx)
+    if "predicate" in condition:
+        return PREDICATES[condition["predicate"]](ctx.values, condition.get("args", {}))
+    raise ValueError(f"unknown condition {sorted(condition)}")
+
+
+def resolve_path(values, path: str) -> list:
+    """Values at PATH. Lists met on the way (nested blocks) are searched element by element."""
+    current = [values]
+    for name, index in _PATH_STEP.findall(path):
+        following = []
+        for value in current:
+            if isinstance(value, Unknown):
+                following.append(value)
+                continue
+            if name:
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, Unknown):
+                        following.append(item)
+                    elif isinstance(item, dict) and item.get(name) is not None:
+                        following.append(item[name])
+            elif index == "*":
+                following.extend(value if isinstance(value, list) else [value])
+            elif isinstance(value, list) and int(index) < len(value):
+                following.append(value[int(index)])
+        current = following
+    flat = []
+    for value in current:
+        flat.append(value)
+    return flat
+
+
+def _check_attr(condition: dict, ctx: Context) -> Verdict:
+    path = condition["attr"]
+    operator_name = next(k for k in condition if k in OPERATORS)
+    operator, expected = OPERATORS[operator_name], condition[operator_name]
+    found = resolve_path(ctx.values, path)
+    if not found:
+        found = [condition.get("default")]
+    verdicts = []
+    for actual in found:
+        if isinstance(actual, Unknown) or (operator_name not in DECIDED_WHEN_SET and contains_unknown(actual)):
+            reason = actual.reason if isinstance(actual, Unknown) else "contains values known only after apply"
+            verdicts.append(Verdict(None, path, f"{path} is unknown ({reason})"))
+            continue
+        holds = operator(actual, expected)
+        shown = "not set" if actual is None else _show(actual)
+        verdicts.append(Verdict(holds, path, f"{path} is {shown} (expected {operator_name} {_show(expected)})"))
+    return any_of(verdicts) if condition.get("match", "any") == "any" else all_of(verdicts)
+
+
+def _show(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    text = repr(value)
+    return text if len(text) < 80 else text[:77] + "..."
+
+
+def _check_elements(condition: dict, ctx: Context) -> Verdict:
+    path = condition["elements"]
+    elements = []
+    for value in resolve_path(ctx.values, path):
+        elements.extend(value if isinstance(value, list) else [value])
+    verdicts = []
+    quantifier = next(k for k in ("all_match", "any_match", "none_match") if k in condition)
+    for element in elements:
+        if isinstance(element, Unknown) or not isinstance(element, dict):
+            verdicts.append(Verdict(None, path, f"{path} has elements known only after apply"))
+            continue
+        inner = check(condition[quantifier], Context(element, ctx.resource, ctx.graph, ctx.by_type))
+        attr = f"{path}.{inner.attr}" if inner.attr else path
+        verdicts.append(Verdict(inner.value, attr, inner.evidence))
+    if quantifier == "all_match":
+        return all_of(verdicts) if verdicts else Verdict(True, path, f"no {path}")
+    if quantifier == "any_match":
+        return any_of(verdicts) if verdicts else Verdict(False, path, f"no {path} present")
+    return negate(any_of(verdicts)) if verdicts else Verdict(True, path, f"no {path}")
+
+
+def _types(spec) -> list:
+    return spec if isinstance(spec, list) else [spec]
+
+
+def _check_related(spec: dict, ctx: Context) -> Verdict:
+    resource = ctx.resource
+    types = set(_types(spec["type"]))
+    via = spec.get("via")
+    forward = spec.get("direction", "reverse") == "forward"
+    linked = referenced(ctx.graph, resource.address, via) if forward else referrers(ctx.graph, resource.address, via)
+    candidates = {r.address: r for r in linked if r.type in types}
+    maybe = False
+    key = spec.get("key")
+    if via and key and not forward:
+        # Split resources may name their target literally (bucket = "my-logs") instead of by reference.
+        own = resource.values.get(key)
+        for other_type in types:
+            for other in ctx.by_type.get(other_type, ()):
+                value = other.values.get(via)
+                if other.address in candidates:
+                    continue
+                if isinstance(own, str) and value == own:
+                    candidates[other.address] = other
+                elif isinstance(value, Unknown) and not _links_elsewhere(ctx.graph, other.address, via):
+                    maybe = True
+    elif via and not forward:
+        for other_type in types:
+            for other in ctx.by_type.get(other_type, ()):
+                if other.address not in candidates and isinstance(other.values.get(via), Unknown) \
+                        and not _links_elsewhere(ctx.graph, other.address, via):
+                    maybe = True
+    assertion = spec.get("assert")
+    verdicts = []
+    for other in candidates.values():
+        if assertion is None:
+            verdicts.append(Verdict(True, via, f"{other.address} refers to it"))
+        else:
+            inner = check(assertion, Context(other.values, other, ctx.graph, ctx.by_type))
+            verdicts.append(Verdict(inner.value, via, f"{other.address}: {inner.evidence}"))
+    names = "/".join(sorted(types))
+    match = spec.get("match", "any")
+    if match == "all":
+        return all_of(verdicts) if verdicts else Verdict(True, via, f"no {names}")
+    found = any_of(verdicts) if verdicts else Verdict(False, via, f"no {names} refers to it"
+                                                      + (f" through {via}" if via else ""))
+    if found.value is False and maybe:
+        found = Verdict(None, via, f"a {names} with an unknown {via} might refer to it")
+    return negate(found) if match == "none" else found
+
+
+def _links_elsewhere(graph, address: str, via: str) -> bool:
+    return any(via in graph.edges[address, target]["attributes"] for target in graph.successors(address))
+
+
+def _check_in_scope(spec: dict, ctx: Context) -> Verdict:
+    assertion = spec.get("assert")
+    verdicts = []
+    names = "/".join(sorted(_types(spec["type"])))
+    for type_name in _types(spec["type"]):
+        for other in ctx.by_type.get(type_name, ()):
+            if assertion is None:
+                verdict = TRUE
+            else:
+                verdict = check(assertion, Context(other.values, other, ctx.graph, ctx.by_type))
+            if isinstance(other.exists, Unknown) and verdict.value is True:
+                verdict = Verdict(None, verdict.attr, f"{other.address} may not be created (count/for_each unknown)")
+            verdicts.append(Verdict(verdict.value, None, f"{other.address}: {verdict.evidence}"))
+    if not verdicts:
+        return Verdict(False, None, spec.get("missing") or f"no {names} in the scanned code")
+    result = any_of(verdicts)
+    if result.value is False:
+        return Verdict(False, None, spec.get("missing") or f"no {names} satisfies the rule: {result.evidence}")
+    return result
+
+
+# --- rules over a scope --------------------------------------------------------
+
+def _matches_type(rule, resource) -> bool:
+    wanted = f"data.{resource.type}" if resource.mode == "data" else resource.type
+    return wanted in rule.resource_types
+
+
+def evaluate_resource_rule(rule, resource, graph, by_type) -> Result | None:
+    ctx = Context(resource.values, resource, graph, by_type)
+    applies = TRUE
+    if rule.when is not None:
+        applies = check(rule.when, ctx)
+        if applies.value is False:
+            return None
+    verdict = check(rule.assertion, ctx)
+    status = {True: "pass", False: "fail", None: "unknown"}[verdict.value]
+    evidence = verdict.evidence
+    if status == "fail" and applies.value is None:
+        status, evidence = "unknown", f"{evidence}; and whether the rule applies is unknown ({applies.evidence})"
+    if status == "fail" and isinstance(resource.exists, Unknown):
+        status, evidence = "unknown", f"{evidence}; the resource may not be created ({resource.exists.reason})"
+    region = _region(resource, verdict.attr)
+    if status == "pass":
+        message = f"{resource.address}: {rule.title}"
+    elif status == "fail":
+        message = f"{resource.address}: {rule.title} — not met: {evidence}"
+    else:
+        message = f"{resource.address}: cannot decide before apply whether {rule.title[0].lower()}{rule.title[1:]}: {evidence}"
+    return Result(rule.id, status, resource.address, resource.type, resource.location, region, message, evidence,
+                  change_action=resource.change_action, module_address=resource.module_address)
+
+
+def _region(resource, attr: str | None) -> Location:
+    if attr:
+        parts = [p for p in re.split(r"[.\[\]*]+", attr) if p and not p.isdigit()]
+        for length in range(len(parts), 0, -1):
+            location = resource.attribute_locations.get(".".join(parts[:length]))
+            if location is not None:
+                return location
+    return resource.location
+
+
+def evaluate_account_rule(rule, scope_name: str, anchor: Location, graph, by_type, account_scope: bool) -> Result:
+    address = f"account ({scope_name})"
+    if not account_scope:
+        message = (f"{rule.title}: presence rule not applicable — the scan is not declared to cover an account "
+                   f"(use --account-scope); {', '.join(rule.tsc)} cannot be attested from this scan alone")
+        return Result(rule.id, "not-applicable", address, "", anchor, anchor, message)
+    verdict = check(rule.assertion, Context({}, None, graph, by_type))
+    status = {True: "pass", False: "fail", None: "unknown"}[verdict.value]
+    message = f"{rule.title}: " + ("satisfied by " + verdict.evidence if status == "pass" else verdict.evidence)
+    return Result(rule.id, status, address, "", anchor, anchor, message, verdict.evidence)
+
+
+def evaluate_scope(rules, resources, graph, scope_name: str, anchor: Location, account_scope: bool) -> list[Result]:
+    by_type: dict = {}
+    for resource in resources:
+        key = f"data.{resource.type}" if resource.mode == "data" else resource.type
+        by_type.setdefault(key, []).append(resource)
+    results = []
+    for rule in rules:
+        if rule.scope == "account":
+            results.append(evaluate_account_rule(rule, scope_name, anchor, graph, by_type, account_scope))
+            continue
+        for type_name in rule.resource_types:
+            for resource in by_type.get(type_name, ()):
+                result = evaluate_resource_rule(rule, resource, graph, by_type)
+                if result is not None:
+                    results.append(result)
+    return results

@@ -1,0 +1,158 @@
+"""Find rule files, validate them against schema.json, and build Rule values.
+
+Rules are data: one YAML file per rule, file name = id. A file that is not valid YAML,
+breaks the schema, names an unknown operator/predicate or repeats an id is a Problem
+(kind ``rule-error``) with its path and line; the other rules still load.
+"""
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+
+import yaml
+
+from analyzer.model import Problem, Rule
+from analyzer.rules.operators import OPERATORS
+from analyzer.rules.predicates import PREDICATES
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+CONDITION_KEYS = {"all", "any", "not", "attr", "elements", "related", "in_scope", "predicate"}
+
+
+@lru_cache(maxsize=1)
+def rule_schema() -> dict:
+    with open(os.path.join(_HERE, "schema.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def bundled_rules_dir() -> str:
+    """rulesets/ as installed in the wheel (analyzer/rulesets), else the source checkout's."""
+    installed = os.path.join(os.path.dirname(_HERE), "rulesets")
+    if os.path.isdir(installed):
+        return installed
+    return os.path.join(os.path.dirname(os.path.dirname(_HERE)), "rulesets")
+
+
+def rule_files(directory: str) -> list[str]:
+    found = []
+    for current, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(current, f) for f in sorted(files) if f.endswith((".yaml", ".yml")))
+    return found
+
+
+def load_rules(directories) -> tuple[tuple, tuple]:
+    """(rules sorted by id, problems) from every rule file in ``directories``."""
+    import jsonschema
+
+    validator = jsonschema.Draft7Validator(rule_schema())
+    rules: dict[str, Rule] = {}
+    problems: list[Problem] = []
+    for directory in directories:
+        if not os.path.isdir(directory):
+            problems.append(Problem(directory, 1, "rules directory does not exist", "rule-error"))
+            continue
+        for path in rule_files(directory):
+            rule, problem = load_rule_file(path, validator)
+            if problem is not None:
+                problems.append(problem)
+            elif rule.id in rules:
+                problems.append(Problem(path, 1, f"duplicate rule id {rule.id} (also in {rules[rule.id].source_path})",
+                                        "rule-error"))
+            else:
+                rules[rule.id] = rule
+    return tuple(sorted(rules.values(), key=lambda r: r.id)), tuple(problems)
+
+
+def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        return None, Problem(path, line, f"invalid YAML: {getattr(err, 'problem', err)}", "rule-error")
+    except (OSError, UnicodeDecodeError) as err:
+        return None, Problem(path, 1, f"cannot read rule file: {err}", "rule-error")
+    if not isinstance(document, dict):
+        return None, Problem(path, 1, "a rule file must hold a mapping", "rule-error")
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        return None, Problem(path, _line_of(text, error.absolute_path),
+                             f"rule does not match the schema at {where}: {error.message[:300]}", "rule-error")
+    stem = os.path.basename(path).rsplit(".", 1)[0]
+    if document["id"] != stem:
+        return None, Problem(path, _line_of(text, ["id"]), f"rule id {document['id']} must equal the file name {stem}",
+                             "rule-error")
+    for condition in (document.get("when"), document["assert"]):
+        message = _condition_problem(condition) if condition is not None else None
+        if message:
+            return None, Problem(path, 1, message, "rule-error")
+    return Rule(
+        id=document["id"], name=document["name"], title=document["title"], provider=document["provider"],
+        control=document["control"], tsc=tuple(document["tsc"]), severity=document["severity"],
+        resource_types=tuple(document.get("resource_types", ())), assertion=document["assert"],
+        description=document["description"].strip(), remediation=document["remediation"],
+        references=tuple(document.get("references", ())), when=document.get("when"),
+        scope=document.get("scope", "resource"), source_path=path,
+    ), None
+
+
+def _condition_problem(condition: dict) -> str | None:
+    """What the JSON schema cannot say: exactly one operator per attr condition, known predicates."""
+    if "attr" in condition:
+        operators = [k for k in condition if k in OPERATORS]
+        if len(operators) != 1:
+            return f"condition on {condition['attr']!r} must have exactly one operator, has {operators or 'none'}"
+    if "elements" in condition:
+        quantifiers = [k for k in ("all_match", "any_match", "none_match") if k in condition]
+        if len(quantifiers) != 1:
+            return f"elements condition on {condition['elements']!r} needs one of all_match/any_match/none_match"
+    if "predicate" in condition and condition["predicate"] not in PREDICATES:
+        return f"unknown predicate {condition['predicate']!r}"
+    children = []
+    for key in ("all", "any"):
+        children.extend(condition.get(key, []))
+    for key in ("not", "all_match", "any_match", "none_match"):
+        if key in condition:
+            children.append(condition[key])
+    for key in ("related", "in_scope"):
+        if key in condition and "assert" in condition[key]:
+            children.append(condition[key]["assert"])
+    for child in children:
+        message = _condition_problem(child)
+        if message:
+            return message
+    return None
+
+
+def _line_of(text: str, path) -> int:
+    """Best-effort line of a key path in a YAML document, for error messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return 1
+    line = 1
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(key)), None)
+            if match is None:
+                break
+            line = match.start_mark.line + 1
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+@lru_cache(maxsize=1)
+def tsc_criteria() -> dict:
+    with open(os.path.join(os.path.dirname(_HERE), "data", "tsc-criteria.json"), encoding="utf-8") as handle:
+        return json.load(handle)["criteria"]

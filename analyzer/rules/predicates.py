@@ -1,0 +1,60 @@
+"""The few checks that need code, as plain functions in one explicit dict.
+
+Each predicate is ``(values: dict, args: dict) -> Verdict`` over the attributes of the
+resource (or nested block element) being checked.
+"""
+from __future__ import annotations
+
+from analyzer.evaluate.values import Unknown
+from analyzer.rules.verdict import Verdict
+
+WORLD_CIDRS = {"0.0.0.0/0", "::/0"}
+ALL_PROTOCOLS = {"-1", "all", -1}
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def ingress_open_to_world(values: dict, args: dict) -> Verdict:
+    """True when an ingress rule admits 0.0.0.0/0 or ::/0 on any of ``ports`` (or all ports).
+
+    Understands the inline ``ingress`` block, ``aws_security_group_rule`` and
+    ``aws_vpc_security_group_ingress_rule`` spellings.
+    """
+    cidrs = (_as_list(values.get("cidr_blocks")) + _as_list(values.get("ipv6_cidr_blocks"))
+             + _as_list(values.get("cidr_ipv4")) + _as_list(values.get("cidr_ipv6")))
+    if any(isinstance(c, Unknown) for c in cidrs) or isinstance(values.get("cidr_blocks"), Unknown):
+        open_cidr = any(c in WORLD_CIDRS for c in cidrs if not isinstance(c, Unknown))
+        if not open_cidr:
+            return Verdict(None, "cidr_blocks", "source CIDR is unknown")
+    elif not any(c in WORLD_CIDRS for c in cidrs):
+        return Verdict(False, "cidr_blocks", "no 0.0.0.0/0 or ::/0 source")
+    world = sorted({c for c in cidrs if c in WORLD_CIDRS})
+    protocol = values.get("protocol", values.get("ip_protocol"))
+    if isinstance(protocol, Unknown):
+        return Verdict(None, "protocol", "protocol is unknown")
+    if protocol in ALL_PROTOCOLS or str(protocol) in ALL_PROTOCOLS:
+        return Verdict(True, "protocol", f"all protocols and ports open to {', '.join(world)}")
+    low, high = values.get("from_port"), values.get("to_port")
+    if isinstance(low, Unknown) or isinstance(high, Unknown):
+        return Verdict(None, "from_port", "port range is unknown")
+    try:
+        low, high = int(low), int(high)
+    except (TypeError, ValueError):
+        return Verdict(None, "from_port", "port range is not a number")
+    ports = args.get("ports", [])
+    if args.get("all_ports") and low <= 0 and high >= 65535:
+        return Verdict(True, "from_port", f"ports {low}-{high} open to {', '.join(world)}")
+    hit = [p for p in ports if low <= p <= high]
+    if hit:
+        return Verdict(True, "from_port", f"port {hit[0]} open to {', '.join(world)} (range {low}-{high})")
+    return Verdict(False, "from_port", f"ports {low}-{high} do not include {ports}")
+
+
+PREDICATES = {
+    "ingress_open_to_world": ingress_open_to_world,
+}
+

@@ -1,0 +1,48 @@
+"""The three-valued outcome of a condition, with what decided it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Verdict:
+    value: bool | None  # None = unknown
+    attr: str | None = None  # attribute path that decided it, for the finding's line
+    evidence: str = ""  # what was seen, for the message
+
+
+TRUE = Verdict(True)
+FALSE = Verdict(False)
+UNKNOWN = Verdict(None)
+
+
+def negate(verdict: Verdict) -> Verdict:
+    value = None if verdict.value is None else not verdict.value
+    return Verdict(value, verdict.attr, verdict.evidence)
+
+
+def all_of(verdicts) -> Verdict:
+    """Kleene AND: false wins, then unknown, else true."""
+    unknown = None
+    last = TRUE
+    for verdict in verdicts:
+        if verdict.value is False:
+            return verdict
+        if verdict.value is None and unknown is None:
+            unknown = verdict
+        last = verdict
+    return unknown or Verdict(True, last.attr, last.evidence)
+
+
+def any_of(verdicts) -> Verdict:
+    """Kleene OR: true wins, then unknown, else false."""
+    unknown = None
+    first_false = None
+    for verdict in verdicts:
+        if verdict.value is True:
+            return verdict
+        if verdict.value is None and unknown is None:
+            unknown = verdict
+        if verdict.value is False and first_false is None:
+            first_false = verdict
+    return unknown or first_false or FALSE

@@ -1,0 +1,178 @@
+"""One scan, start to finish: paths -> root modules -> resources -> graph -> results -> Report."""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, replace
+
+from analyzer import __version__
+from analyzer.evaluate.module import ModuleInstance, Project
+from analyzer.evaluate.references import all_instance_edges
+from analyzer.graph import build_graph
+from analyzer.load.files import ParseCache, module_directories
+from analyzer.load.variables import root_variables
+from analyzer.model import InputFile, Location, Report
+from analyzer.rules.engine import evaluate_scope
+from analyzer.rules.loader import bundled_rules_dir, load_rules
+from analyzer.rules.select import select_rules
+from analyzer.suppress import exception_decision, inline_decision
+
+FINDING_STATUSES = ("fail", "unknown")
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    var_files: tuple = ()
+    cli_vars: tuple = ()
+    rule_dirs: tuple = ()
+    bundled_rules: bool = True
+    only: tuple = ()
+    skip: tuple = ()
+    account_scope: bool = False
+    forbid_inline_ignores: bool = False
+    exceptions: tuple = ()
+    today: _dt.date | None = None
+    environ: dict | None = None
+    extra_options: dict | None = None  # echoed into the Report (fail_on, unknown mode...)
+
+
+def source_root_for(paths) -> str:
+    """The directory SARIF paths are relative to: the cwd when every path is inside it."""
+    cwd = os.path.abspath(os.getcwd())
+    absolute = [os.path.abspath(p) for p in paths]
+    if all(p == cwd or p.startswith(cwd + os.sep) for p in absolute):
+        return cwd
+    dirs = [p if os.path.isdir(p) else os.path.dirname(p) for p in absolute]
+    return os.path.commonpath(dirs)
+
+
+def _local_module_targets(cache: ParseCache, directory: str) -> set:
+    from analyzer import expr as E
+
+    targets = set()
+    for parsed in cache.directory(directory):
+        for block in parsed.blocks:
+            source = block.attributes.get("source") if block.type == "module" else None
+            if source and isinstance(source.expr, E.Literal) and isinstance(source.expr.value, str) \
+                    and source.expr.value.startswith(("./", "../")):
+                targets.add(os.path.normpath(os.path.join(directory, source.expr.value)))
+    return targets
+
+
+def root_modules(paths, cache: ParseCache) -> tuple[list, set]:
+    """(root module dirs, files the user asked about or None for 'all').
+
+    A directory that another scanned directory calls as a local module is not a root.
+    A single file scan evaluates its whole directory and reports only that file.
+    """
+    directories: list = []
+    target_files: set = set()
+    for path in paths:
+        if os.path.isfile(path):
+            target_files.add(os.path.normpath(os.path.abspath(path)))
+            directories.append(os.path.dirname(os.path.abspath(path)))
+        else:
+            directories.extend(os.path.abspath(d) for d in module_directories(path))
+    directories = sorted(set(os.path.normpath(d) for d in directories))
+    called = set()
+    for directory in directories:
+        called |= _local_module_targets(cache, directory)
+    roots = [d for d in directories if d not in called] or directories
+    return roots, target_files
+
+
+def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
+    started = _dt.datetime.now(_dt.timezone.utc)
+    today = options.today or started.date()
+    rule_dirs = ([bundled_rules_dir()] if options.bundled_rules else []) + list(options.rule_dirs)
+    all_rules, rule_problems = load_rules(rule_dirs)
+    rules = select_rules(all_rules, options.only, options.skip)
+    cache = ParseCache()
+    source_root = source_root_for(paths)
+    project = Project(cache, source_root)
+    roots, target_files = root_modules(paths, cache)
+    problems = list(rule_problems)
+    results = []
+    resource_count = 0
+    for root in roots:
+        inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
+        problems.extend(var_problems)
+        module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
+        resources = module.instances(_relative(root, source_root))
+        resource_count += sum(1 for r in resources if r.mode == "managed")
+        graph = build_graph(resources, all_instance_edges(module))
+        anchor = _anchor(module)
+        results.extend(evaluate_scope(rules, resources, graph, _relative(root, source_root), anchor,
+                                      options.account_scope))
+    files = cache.all_files()
+    for parsed in files:
+        problems.extend(parsed.problems)
+    problems.extend(project.problems)
+    if target_files:
+        results = [r for r in results if os.path.normpath(os.path.abspath(r.location.path)) in target_files
+                   or r.address.startswith("account (")]
+    suppressions = [] if options.forbid_inline_ignores else [s for f in files for s in f.suppressions]
+    results, suppression_problems = _apply_suppressions(results, suppressions, options, today, source_root)
+    if options.forbid_inline_ignores:
+        suppression_problems += [f"{_relative(s.path, source_root)}:{s.line}: inline ignores are forbidden by "
+                                 "policy (forbid_inline_ignores); this comment suppresses nothing"
+                                 for f in files for s in f.suppressions]
+    results = [_relative_result(r, source_root) for r in results]
+    problems = [replace(p, path=_relative(p.path, source_root)) for p in problems]
+    inputs = tuple(sorted((InputFile(_relative(f.path, source_root), f.sha256) for f in files if f.sha256),
+                          key=lambda i: i.path))
+    finished = _dt.datetime.now(_dt.timezone.utc)
+    return Report(
+        tool_version=__version__, source_root=source_root, rules=rules, results=tuple(results), inputs=inputs,
+        problems=tuple(problems), started_at=started.isoformat(timespec="seconds"),
+        finished_at=finished.isoformat(timespec="seconds"),
+        options={"paths": [_relative(os.path.abspath(p), source_root) for p in paths],
+                 "account_scope": options.account_scope, "only": list(options.only), "skip": list(options.skip),
+                 **(options.extra_options or {})},
+        resource_count=resource_count, suppression_problems=tuple(suppression_problems),
+    )
+
+
+def _anchor(module) -> Location:
+    """Where account-level (presence) results are reported: the provider block, else the first file."""
+    for parsed in module.files:
+        for block in parsed.blocks:
+            if block.type == "provider":
+                return block.location
+    if module.files:
+        return Location(module.files[0].path, 1, 1)
+    return Location(module.directory, 1, 1)
+
+
+def _relative(path: str, root: str) -> str:
+    try:
+        relative = os.path.relpath(path, root)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
+def _relative_result(result, root):
+    return replace(result,
+                   location=replace(result.location, path=_relative(result.location.path, root)),
+                   region=replace(result.region, path=_relative(result.region.path, root)))
+
+
+def _apply_suppressions(results, suppressions, options, today, source_root):
+    updated, problems = [], []
+    for result in results:
+        if result.status not in FINDING_STATUSES:
+            updated.append(result)
+            continue
+        decision = inline_decision(suppressions, result.rule_id, result.location, today) or exception_decision(
+            options.exceptions, result.rule_id, result.address, _relative(result.location.path, source_root), today)
+        if decision is None:
+            updated.append(result)
+        elif decision.valid:
+            updated.append(replace(result, status="suppressed", original_status=result.status, suppression=decision))
+        else:
+            problems.append(f"{_relative(decision.source.rsplit(':', 1)[0], source_root)}"
+                            f"{':' + decision.source.rsplit(':', 1)[1] if ':' in decision.source else ''}: "
+                            f"{result.rule_id} on {result.address}: {decision.problem}")
+            updated.append(replace(result, suppression=decision))
+    return updated, problems

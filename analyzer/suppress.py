@@ -1,0 +1,111 @@
+"""The one place that knows the suppression syntax and decides what is suppressed.
+
+Inline:  ``# tfattest:ignore AWS-S3-002 reason="public website" expires=2027-03-31 ticket=SEC-12``
+on the line above a block or anywhere inside it (``//`` comments work too). Several ids may be
+given separated by commas. A reason is required; an expired or reason-less suppression does not
+suppress, and is itself reported so that nobody believes it works.
+Config exceptions (``.tfattest.yaml``) carry the same fields plus owner/approver.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import shlex
+from dataclasses import dataclass
+
+from analyzer.model import Suppression
+
+MARKER = "tfattest:ignore"
+
+
+def parse_suppressions(text: str, path: str) -> tuple:
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        position = line.find(MARKER)
+        if position < 0:
+            continue
+        prefix = line[:position].rstrip()
+        if not (prefix.endswith("#") or prefix.endswith("//") or prefix.endswith("/*")):
+            continue
+        found.append(_parse_one(line[position + len(MARKER):], path, number))
+    return tuple(found)
+
+
+def _parse_one(rest: str, path: str, line: int) -> Suppression:
+    rest = rest.replace("*/", " ")
+    try:
+        words = shlex.split(rest, comments=False)
+    except ValueError:
+        words = rest.split()
+    rule_ids: list = []
+    fields: dict = {}
+    for word in words:
+        if "=" in word:
+            key, _, value = word.partition("=")
+            fields[key.strip().lower()] = value.strip()
+        else:
+            rule_ids.extend(part for part in word.split(",") if part)
+    return Suppression(path, line, tuple(rule_ids), fields.get("reason") or None,
+                       fields.get("expires") or None, fields.get("ticket") or None)
+
+
+@dataclass(frozen=True)
+class SuppressionDecision:
+    """Why a result is (or is not) suppressed; kept in the Report for auditors."""
+
+    kind: str  # inline | exception
+    justification: str
+    source: str  # "path:line" or ".tfattest.yaml"
+    valid: bool
+    problem: str | None = None  # why an invalid suppression does not apply
+    expires: str | None = None
+    ticket: str | None = None
+    approver: str | None = None
+
+
+def check_validity(reason, expires, today: _dt.date):
+    """(valid, problem) for a suppression's reason and expiry."""
+    if not reason:
+        return False, "suppression has no reason=\"...\"; a reason is required"
+    if expires:
+        try:
+            expiry = _dt.date.fromisoformat(str(expires))
+        except ValueError:
+            return False, f"suppression expiry {expires!r} is not a date (YYYY-MM-DD)"
+        if expiry < today:
+            return False, f"suppression expired on {expiry.isoformat()}"
+    return True, None
+
+
+def inline_decision(suppressions, rule_id: str, location, today: _dt.date):
+    """The inline suppression covering a result at ``location`` (block span), if any.
+
+    Applies when the comment is on the line directly above the block or inside it.
+    """
+    for item in suppressions:
+        if item.path != location.path:
+            continue
+        if rule_id not in item.rule_ids and "all" not in item.rule_ids:
+            continue
+        if not (location.start_line - 1 <= item.line <= location.end_line):
+            continue
+        valid, problem = check_validity(item.reason, item.expires, today)
+        return SuppressionDecision("inline", item.reason or "", f"{item.path}:{item.line}", valid,
+                                   problem, item.expires, item.ticket)
+    return None
+
+
+def exception_decision(exceptions, rule_id: str, address: str, relative_path: str, today: _dt.date):
+    """The config-file exception covering a result, if any (see analyzer.config)."""
+    import fnmatch
+
+    for item in exceptions:
+        if item.rule not in (rule_id, "*"):
+            continue
+        if item.resource and not fnmatch.fnmatchcase(address, item.resource):
+            continue
+        if item.path and not fnmatch.fnmatchcase(relative_path, item.path):
+            continue
+        valid, problem = check_validity(item.reason, item.expires, today)
+        return SuppressionDecision("exception", item.reason or "", ".tfattest.yaml", valid, problem,
+                                   item.expires, item.ticket, item.approver)
+    return None
