@@ -19,17 +19,30 @@ def instance_edges(module, resource_key, instance_names) -> list[tuple[str, str]
     block = module.resources[resource_key]
     scope = Scope(module, instance_names)
     edges: list[tuple[str, str]] = []
-    seen: set = set()
+    each_targets = _each_value_targets(block, scope)
     for name, attribute in block.attributes.items():
         if name in ("count", "for_each", "provider"):
             continue
-        for target in expression_targets(attribute.expr, scope, seen):
+        for target in expression_targets(attribute.expr, scope, set(), each_targets):
             edges.append((name, target))
     for nested, prefix in _nested_blocks(block):
         for name, attribute in nested.attributes.items():
-            for target in expression_targets(attribute.expr, scope, seen):
+            for target in expression_targets(attribute.expr, scope, set(), each_targets):
                 edges.append((prefix or name, target))
     return edges
+
+
+def _each_value_targets(block, scope) -> set:
+    """``for_each = aws_s3_bucket.b`` makes ``each.value`` the instance aws_s3_bucket.b[each.key]."""
+    if "for_each" not in block.attributes or "each" not in scope.names:
+        return set()
+    key = scope.names["each"].get("key")
+    targets = expression_targets(block.attributes["for_each"].expr, Scope(scope.module), set())
+    if isinstance(key, str):
+        suffix = _instance_key_suffix(key)
+        specific = {t for t in targets if t.endswith(suffix)}
+        return specific or targets
+    return targets
 
 
 def _nested_blocks(block, prefix=None):
@@ -41,10 +54,14 @@ def _nested_blocks(block, prefix=None):
         yield from _nested_blocks(nested, prefix or name)
 
 
-def expression_targets(expression, scope, seen) -> set:
+def expression_targets(expression, scope, seen, each_targets=frozenset()) -> set:
     targets: set = set()
     for traversal in E.traversals(expression):
-        targets |= traversal_targets(traversal, scope, seen)
+        if traversal.root == "each" and each_targets and traversal.steps \
+                and isinstance(traversal.steps[0], E.GetAttr) and traversal.steps[0].name == "value":
+            targets |= each_targets
+        else:
+            targets |= traversal_targets(traversal, scope, seen)
     return targets
 
 

@@ -45,7 +45,7 @@ def check(condition: dict, ctx: Context) -> Verdict:
     if "in_scope" in condition:
         return _check_in_scope(condition["in_scope"], ctx)
     if "predicate" in condition:
-        return PREDICATES[condition["predicate"]](ctx.values, condition.get("args", {}))
+        return PREDICATES[condition["predicate"]](ctx, condition.get("args", {}))
     raise ValueError(f"unknown condition {sorted(condition)}")
 
 
@@ -80,7 +80,8 @@ def _check_attr(condition: dict, ctx: Context) -> Verdict:
     operator_name = next(k for k in condition if k in OPERATORS)
     operator, expected = OPERATORS[operator_name], condition[operator_name]
     found = resolve_path(ctx.values, path)
-    if not found:
+    defaulted = not found
+    if defaulted:
         found = [condition.get("default")]
     verdicts = []
     for actual in found:
@@ -90,6 +91,8 @@ def _check_attr(condition: dict, ctx: Context) -> Verdict:
             continue
         holds = operator(actual, expected)
         shown = "not set" if actual is None else _show(actual)
+        if defaulted and actual is not None:
+            shown = f"not set (provider default {shown})"
         verdicts.append(Verdict(holds, path, f"{path} is {shown} (expected {operator_name} {_show(expected)})"))
     return any_of(verdicts) if condition.get("match", "any") == "any" else all_of(verdicts)
 
@@ -121,7 +124,11 @@ def _check_elements(condition: dict, ctx: Context) -> Verdict:
         return all_of(verdicts) if verdicts else Verdict(True, path, f"no {path}")
     if quantifier == "any_match":
         return any_of(verdicts) if verdicts else Verdict(False, path, f"no {path} present")
-    return negate(any_of(verdicts)) if verdicts else Verdict(True, path, f"no {path}")
+    if not verdicts:
+        return Verdict(True, path, f"no {path}")
+    found = any_of(verdicts)
+    return Verdict(None if found.value is None else not found.value, found.attr,
+                   f"a {path} block matches: {found.evidence}" if found.value else found.evidence)
 
 
 def _types(spec) -> list:
@@ -200,11 +207,6 @@ def _check_in_scope(spec: dict, ctx: Context) -> Verdict:
 
 
 # --- rules over a scope --------------------------------------------------------
-
-def _matches_type(rule, resource) -> bool:
-    wanted = f"data.{resource.type}" if resource.mode == "data" else resource.type
-    return wanted in rule.resource_types
-
 
 def evaluate_resource_rule(rule, resource, graph, by_type) -> Result | None:
     ctx = Context(resource.values, resource, graph, by_type)

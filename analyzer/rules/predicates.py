@@ -1,7 +1,7 @@
 """The few checks that need code, as plain functions in one explicit dict.
 
-Each predicate is ``(values: dict, args: dict) -> Verdict`` over the attributes of the
-resource (or nested block element) being checked.
+Each predicate is ``(ctx, args: dict) -> Verdict``; ``ctx.values`` holds the attributes of
+the resource (or nested block element) being checked, ``ctx.graph`` its neighbourhood.
 """
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ def _as_list(value):
     return value if isinstance(value, list) else [value]
 
 
-def ingress_open_to_world(values: dict, args: dict) -> Verdict:
+def ingress_open_to_world(ctx, args: dict) -> Verdict:
     """True when an ingress rule admits 0.0.0.0/0 or ::/0 on any of ``ports`` (or all ports).
 
     Understands the inline ``ingress`` block, ``aws_security_group_rule`` and
     ``aws_vpc_security_group_ingress_rule`` spellings.
     """
+    values = ctx.values
     cidrs = (_as_list(values.get("cidr_blocks")) + _as_list(values.get("ipv6_cidr_blocks"))
              + _as_list(values.get("cidr_ipv4")) + _as_list(values.get("cidr_ipv6")))
     if any(isinstance(c, Unknown) for c in cidrs) or isinstance(values.get("cidr_blocks"), Unknown):
