@@ -6,6 +6,7 @@ the resource (or nested block element) being checked, ``ctx.graph`` its neighbou
 from __future__ import annotations
 
 from analyzer.evaluate.values import Unknown
+from analyzer.rules.iam_predicates import IAM_PREDICATES
 from analyzer.rules.verdict import Verdict
 
 WORLD_CIDRS = {"0.0.0.0/0", "::/0"}
@@ -57,5 +58,6 @@ def ingress_open_to_world(ctx, args: dict) -> Verdict:
 
 PREDICATES = {
     "ingress_open_to_world": ingress_open_to_world,
+    **IAM_PREDICATES,
 }
 
