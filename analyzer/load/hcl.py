@@ -38,8 +38,7 @@ def parse_blocks(text: str, path: str) -> tuple[tuple, tuple]:
         tree = _hcl2_parser().parse(text + "\n")
         return _Converter(path).body_blocks(tree.children[0]), ()
     except UnexpectedInput as err:
-        message = f"syntax error at line {err.line}, column {err.column}: {_short(err)}"
-        return (), (Problem(path, err.line, message),)
+        return (), (_syntax_problem(err, path),)
     except HclSyntaxError as err:
         return (), (Problem(path, err.line, str(err)),)
     except (LarkError, RecursionError, ValueError) as err:
@@ -57,7 +56,7 @@ def parse_attributes(text: str, path: str) -> tuple[dict, tuple]:
                                  blocks[0].location.start_line)
         return attributes, ()
     except UnexpectedInput as err:
-        return {}, (Problem(path, err.line, f"syntax error at line {err.line}, column {err.column}: {_short(err)}"),)
+        return {}, (_syntax_problem(err, path),)
     except HclSyntaxError as err:
         return {}, (Problem(path, err.line, str(err)),)
     except (LarkError, RecursionError, ValueError) as err:
@@ -128,6 +127,21 @@ def _matching_brace(text: str, start: int) -> int:
                 return i
         i += 1
     return -1
+
+
+def _syntax_problem(err: UnexpectedInput, path: str) -> Problem:
+    line = max(1, getattr(err, "line", 1) or 1)
+    token = getattr(err, "token", None)
+    if token is not None and getattr(token, "type", "") == "$END":
+        what = "unexpected end of file"
+    elif token is not None:
+        text = str(token).strip() or token.type
+        what = f"unexpected {text[:40]!r}"
+    elif getattr(err, "char", None):
+        what = f"unexpected character {err.char!r}"
+    else:
+        what = _short(err)
+    return Problem(path, line, f"syntax error at line {line}, column {getattr(err, 'column', 0)}: {what}")
 
 
 def _short(err: Exception) -> str:

@@ -23,6 +23,10 @@ def _bag(tags=None, **extra):
     return bag
 
 
+# sarif-om 1.0.4 names Suppression.state "state"; the SARIF 2.1.0 schema calls it "status".
+_RENAMED = {"state": "status"}
+
+
 def to_plain(obj):
     """sarif-om attrs objects -> JSON-ready dicts, using each field's schema_property_name."""
     if isinstance(obj, list):
@@ -37,7 +41,10 @@ def to_plain(obj):
         default = field.default.factory() if isinstance(field.default, attr.Factory) else field.default
         if value is None or (default is not attr.NOTHING and value == default and field.name not in ("level", "kind")):
             continue
-        result[field.metadata.get("schema_property_name", field.name)] = to_plain(value)
+        name = field.metadata.get("schema_property_name", field.name)
+        if isinstance(obj, om.Suppression):
+            name = _RENAMED.get(name, name)
+        result[name] = to_plain(value)
     if isinstance(obj, om.PropertyBag):
         result.update({key: to_plain(value) for key, value in getattr(obj, "extra", {}).items()})
     return result
@@ -102,7 +109,7 @@ def _result(result, rule, index, unknown_mode):
     if result.status == "suppressed":
         decision = result.suppression
         suppressions = [om.Suppression(kind="inSource" if decision.kind == "inline" else "external",
-                                       status="accepted", justification=decision.justification,
+                                       state="accepted", justification=decision.justification,
                                        properties=_bag(source=decision.source, expires=decision.expires,
                                                        ticket=decision.ticket, approver=decision.approver))]
     location = om.Location(physical_location=_physical(result.region.path, result.region.start_line,

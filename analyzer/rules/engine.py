@@ -128,7 +128,7 @@ def _check_elements(condition: dict, ctx: Context) -> Verdict:
         return Verdict(True, path, f"no {path}")
     found = any_of(verdicts)
     return Verdict(None if found.value is None else not found.value, found.attr,
-                   f"a {path} block matches: {found.evidence}" if found.value else found.evidence)
+                   f"one {path} block matches: {found.evidence}" if found.value else found.evidence)
 
 
 def _types(spec) -> list:
