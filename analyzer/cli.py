@@ -79,8 +79,9 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         click.echo(rendered, nl=False)
     for problem in report.problems:
         if output_format != "text" or output:
-            click.echo(f"error: {problem.path}:{problem.line}: {problem.message}", err=True)
-    if report.problems:
+            label = "error" if problem.blocking else "warning"
+            click.echo(f"{label}: {problem.path}:{problem.line}: {problem.message}", err=True)
+    if any(problem.blocking for problem in report.problems):
         sys.exit(EXIT_INCOMPLETE)
     rules = rules_by_id(report)
     threshold = SEVERITY_RANK.get(fail_on, 99)

@@ -41,7 +41,13 @@ class Problem:
     path: str
     line: int
     message: str
-    kind: str = "parse-error"  # parse-error | read-error | rule-error | plan-error | module-missing
+    kind: str = "parse-error"  # parse-error | read-error | rule-error | config-error | plan-error | module-missing
+
+    @property
+    def blocking(self) -> bool:
+        """Blocking problems make the scan incomplete (exit 3). A module that `terraform init`
+        has not downloaded is a warning: its outputs are Unknown, which results already show."""
+        return self.kind != "module-missing"
 
 
 @dataclass(frozen=True)

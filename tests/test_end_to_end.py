@@ -25,6 +25,8 @@ def test_project_fails_exactly_as_expected(case, monkeypatch):
                        for r in report.results if r.status == "fail"),
                       key=lambda f: (f["rule"], f["address"]))
     assert failures == sorted(expected["fail"], key=lambda f: (f["rule"], f["address"]))
+    for address in expected.get("pass", []):
+        assert any(r.address == address and r.status == "pass" for r in report.results), address
     for address in expected.get("unknown", []):
         assert any(r.address == address and r.status == "unknown" for r in report.results), address
 

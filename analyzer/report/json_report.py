@@ -28,7 +28,7 @@ def to_dict(report, unknown_mode: str = "report") -> dict:
         "finished_at": report.finished_at,
         "source_root": report.source_root,
         "options": report.options,
-        "complete": not report.problems,
+        "complete": not any(p.blocking for p in report.problems),
         "summary": {
             "statuses": dict(status_counts(report)),
             "failing_by_severity": dict(failing_by_severity(report, unknown_mode)),

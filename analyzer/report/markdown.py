@@ -16,7 +16,7 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
     total = sum(severities.values())
     icon = "❌" if total else "✅"
     lines = [f"## {icon} tfattest: {total} failing finding{'s' if total != 1 else ''}", ""]
-    if report.problems:
+    if any(p.blocking for p in report.problems):
         lines += [f"> ⚠️ **Scan incomplete**: {len(report.problems)} input problem(s); see below.", ""]
     lines += ["| severity | " + " | ".join(SEVERITIES) + " |", "|---" * (len(SEVERITIES) + 1) + "|",
               "| failing | " + " | ".join(str(severities[s]) for s in SEVERITIES) + " |", ""]

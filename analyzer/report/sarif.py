@@ -135,7 +135,7 @@ def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
     results = [_result(r, rules[r.rule_id], rule_index[r.rule_id], unknown_mode)
                for r in report.results if r.status in wanted and r.rule_id in rules]
     notifications = [om.Notification(
-        message=om.Message(text=f"{p.path}:{p.line}: {p.message}"), level="error",
+        message=om.Message(text=f"{p.path}:{p.line}: {p.message}"), level="error" if p.blocking else "warning",
         locations=[om.Location(physical_location=_physical(p.path, p.line, p.line))],
         properties=_bag(kind=p.kind)) for p in report.problems]
     notifications += [om.Notification(message=om.Message(text=m), level="warning") for m in report.suppression_problems]
@@ -148,7 +148,7 @@ def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
         tool=om.Tool(driver=driver), taxonomies=[taxonomy], results=results,
         automation_details=om.RunAutomationDetails(id="tfattest/" + "+".join(report.options.get("paths", ["."])) + "/"),
         original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=root_uri)},
-        invocations=[om.Invocation(execution_successful=not report.problems,
+        invocations=[om.Invocation(execution_successful=not any(p.blocking for p in report.problems),
                                    tool_execution_notifications=notifications or None,
                                    start_time_utc=report.started_at, end_time_utc=report.finished_at)],
         column_kind="unicodeCodePoints",

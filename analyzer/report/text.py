@@ -38,7 +38,8 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
                                           f"{result.suppression.justification or '-'} [{state}]"))
         lines.append("")
     for problem in report.problems:
-        lines.append(f"error: {problem.path}:{problem.line}: {problem.message}")
+        label = "error" if problem.blocking else "warning"
+        lines.append(f"{label}: {problem.path}:{problem.line}: {problem.message}")
     for message in report.suppression_problems:
         lines.append(f"warning: {message}")
     if report.problems or report.suppression_problems:
@@ -61,6 +62,7 @@ def summary_lines(report, unknown_mode: str) -> list[str]:
         f"not applicable {counts['not-applicable']} · {len(report.rules)} rules, {report.resource_count} resources, "
         f"{len(report.inputs)} files",
     ]
-    if report.problems:
-        lines.append(f"INCOMPLETE: {len(report.problems)} input problem(s) — some input could not be analyzed")
+    blocking = [p for p in report.problems if p.blocking]
+    if blocking:
+        lines.append(f"INCOMPLETE: {len(blocking)} input problem(s) — some input could not be analyzed")
     return lines

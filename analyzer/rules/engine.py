@@ -177,8 +177,12 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
     found = any_of(verdicts) if verdicts else Verdict(False, via, f"no {names} refers to it"
                                                       + (f" through {via}" if via else ""))
     if found.value is False and maybe:
-        found = Verdict(None, via, f"a {names} with an unknown {via} might refer to it")
+        found = Verdict(None, via, f"{_article(names)} {names} with an unknown {via} might refer to it")
     return negate(found) if match == "none" else found
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def _links_elsewhere(graph, address: str, via: str) -> bool:
@@ -228,7 +232,7 @@ def evaluate_resource_rule(rule, resource, graph, by_type) -> Result | None:
     elif status == "fail":
         message = f"{resource.address}: {rule.title} — not met: {evidence}"
     else:
-        message = f"{resource.address}: cannot decide before apply whether {rule.title[0].lower()}{rule.title[1:]}: {evidence}"
+        message = f"{resource.address}: {rule.title} — cannot be decided before apply: {evidence}"
     return Result(rule.id, status, resource.address, resource.type, resource.location, region, message, evidence,
                   change_action=resource.change_action, module_address=resource.module_address)
 
