@@ -37,10 +37,13 @@ def main():
 @click.option("--no-bundled-rules", is_flag=True, help="Use only the rules given with --rules.")
 @click.option("--account-scope", is_flag=True, default=None,
               help="The scanned code is an account baseline: presence rules apply.")
+@click.option("--plan", "plans", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A `terraform show -json` plan; PATH (default: the plan's directory) holds its sources.")
+@click.option("--changed-only", is_flag=True, help="With a plan: report only resources it creates, updates or replaces.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default .tfattest.yaml).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
 def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, unknown_mode, rule_dirs,
-         no_bundled_rules, account_scope, config_path, color):
+         no_bundled_rules, account_scope, plans, changed_only, config_path, color):
     """Scan Terraform in PATHS (directories or files; default: .)."""
     from analyzer.config import load_config
     from analyzer.report.formats import FORMATTERS
@@ -59,9 +62,9 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         bundled_rules=not no_bundled_rules, only=tuple(only) or config.only, skip=tuple(skip) + config.skip,
         account_scope=bool(account_scope) or config.account_scope,
         forbid_inline_ignores=config.forbid_inline_ignores, exceptions=config.exceptions,
-        extra_options={"fail_on": fail_on, "unknown": unknown_mode},
+        extra_options={"fail_on": fail_on, "unknown": unknown_mode}, plans=tuple(plans), changed_only=changed_only,
     )
-    report = run_scan(list(paths) or ["."], options)
+    report = run_scan(list(paths) or ([] if plans else ["."]), options)
     if config_problems:
         from dataclasses import replace
         report = replace(report, problems=tuple(config_problems) + report.problems)

@@ -10,6 +10,8 @@ from analyzer.evaluate.module import ModuleInstance, Project
 from analyzer.evaluate.references import all_instance_edges
 from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache, module_directories
+from analyzer.load.plan import looks_like_plan
+from analyzer.plan_scan import plan_scope
 from analyzer.load.variables import root_variables
 from analyzer.model import InputFile, Location, Report
 from analyzer.rules.engine import evaluate_scope
@@ -34,6 +36,8 @@ class ScanOptions:
     today: _dt.date | None = None
     environ: dict | None = None
     extra_options: dict | None = None  # echoed into the Report (fail_on, unknown mode...)
+    plans: tuple = ()  # plan JSON files (--plan); PATHS then give their sources
+    changed_only: bool = False  # plans: report only resources created, updated or replaced
 
 
 def source_root_for(paths) -> str:
@@ -82,18 +86,39 @@ def root_modules(paths, cache: ParseCache) -> tuple[list, set]:
 
 
 def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
+    paths = list(paths)
     started = _dt.datetime.now(_dt.timezone.utc)
     today = options.today or started.date()
     rule_dirs = ([bundled_rules_dir()] if options.bundled_rules else []) + list(options.rule_dirs)
     all_rules, rule_problems = load_rules(rule_dirs)
     rules = select_rules(all_rules, options.only, options.skip)
     cache = ParseCache()
-    source_root = source_root_for(paths)
+    plans = list(options.plans) + [p for p in paths if os.path.isfile(p) and looks_like_plan(p)]
+    paths = [p for p in paths if p not in plans]
+    source_root = source_root_for(paths + plans)
     project = Project(cache, source_root)
-    roots, target_files = root_modules(paths, cache)
     problems = list(rule_problems)
     results = []
     resource_count = 0
+    change_set: list = []
+    plan_inputs: list = []
+    for plan_path in plans:
+        source_dir = paths[0] if options.plans and len(paths) == 1 and os.path.isdir(paths[0]) else None
+        scope = plan_scope(plan_path, source_dir, project)
+        problems.extend(scope.problems)
+        if scope.sha256:
+            plan_inputs.append(InputFile(_relative(os.path.abspath(plan_path), source_root), scope.sha256))
+        resource_count += sum(1 for r in scope.resources if r.mode == "managed")
+        graph = build_graph(scope.resources, scope.edges)
+        scope_results = evaluate_scope(rules, scope.resources, graph, _relative(plan_path, source_root),
+                                       scope.anchor, options.account_scope)
+        if options.changed_only:
+            scope_results = [r for r in scope_results if r.change_action in ("create", "update", "replace")]
+        results.extend(scope_results)
+        change_set.extend(scope.changes)
+    if options.plans and len(paths) == 1 and os.path.isdir(paths[0]):
+        paths = []  # the directory was the plan's source, not a separate HCL scan
+    roots, target_files = root_modules(paths, cache) if paths else ([], set())
     for root in roots:
         inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
         problems.extend(var_problems)
@@ -119,8 +144,8 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
                                  for f in files for s in f.suppressions]
     results = [_relative_result(r, source_root) for r in results]
     problems = [replace(p, path=_relative(p.path, source_root)) for p in problems]
-    inputs = tuple(sorted((InputFile(_relative(f.path, source_root), f.sha256) for f in files if f.sha256),
-                          key=lambda i: i.path))
+    inputs = tuple(sorted([InputFile(_relative(f.path, source_root), f.sha256) for f in files if f.sha256]
+                          + plan_inputs, key=lambda i: i.path))
     finished = _dt.datetime.now(_dt.timezone.utc)
     return Report(
         tool_version=__version__, source_root=source_root, rules=rules, results=tuple(results), inputs=inputs,
@@ -130,6 +155,7 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
                  "account_scope": options.account_scope, "only": list(options.only), "skip": list(options.skip),
                  **(options.extra_options or {})},
         resource_count=resource_count, suppression_problems=tuple(suppression_problems),
+        change_set=tuple(change_set),
     )
 
 

@@ -413,7 +413,7 @@ def test_left_out_functions_are_absent() -> None:
 # --------------------------------------------------------------------------
 # Properties
 
-FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000), st.text(max_size=8))
 values = st.recursive(
@@ -503,7 +503,7 @@ def _close(a: object, b: object) -> bool:
 anything = st.one_of(values, st.floats(), st.just(U), st.lists(st.just(U), max_size=2))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(sorted(FUNCTIONS)), st.lists(anything, max_size=3))
 def test_functions_raise_only_function_error(name: str, args: list) -> None:
     try:

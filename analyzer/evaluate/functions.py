@@ -66,13 +66,19 @@ _GO_SPACES = (
 
 def _signature_check(fn: Callable) -> Callable[[tuple], None]:
     signature = inspect.signature(fn)
-    name = fn.__name__.removeprefix("tf_")
+    params = list(signature.parameters.values())
+    required = sum(p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD for p in params)
+    optional = sum(p.default is not p.empty for p in params)
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        expected = f"at least {required}"
+    else:
+        expected = f"{required} or {required + optional}" if optional else str(required)
 
     def check(args: tuple) -> None:
         try:
             signature.bind(*args)
         except TypeError:
-            raise FunctionError(f"{name}(): wrong number of arguments ({len(args)})") from None
+            raise FunctionError(f"expects {expected} argument(s), got {len(args)}") from None
 
     return check
 
@@ -1043,6 +1049,8 @@ def tf_indent(spaces, text):
     count, text = _integer(spaces), _string(text)
     if count < 0:
         raise FunctionError("the number of spaces must not be negative")
+    if "\n" not in text:
+        return text
     if count * text.count("\n") > 10_000_000:
         raise FunctionError("indented result would be too large")
     return text.replace("\n", "\n" + " " * count)

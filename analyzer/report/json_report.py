@@ -20,6 +20,14 @@ def _suppression(decision):
             "ticket": decision.ticket, "approver": decision.approver}
 
 
+def change_set(report) -> list:
+    """Each planned change with the rules that ran on the resource and how they came out."""
+    by_address: dict = {}
+    for result in report.results:
+        by_address.setdefault(result.address, []).append({"rule_id": result.rule_id, "status": result.status})
+    return [{**change, "results": by_address.get(change["address"], [])} for change in report.change_set]
+
+
 def to_dict(report, unknown_mode: str = "report") -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -50,7 +58,7 @@ def to_dict(report, unknown_mode: str = "report") -> dict:
         "inputs": [{"path": i.path, "sha256": i.sha256} for i in report.inputs],
         "problems": [{"path": p.path, "line": p.line, "kind": p.kind, "message": p.message} for p in report.problems],
         "suppression_problems": list(report.suppression_problems),
-        "change_set": list(report.change_set),
+        "change_set": change_set(report),
     }
 
 

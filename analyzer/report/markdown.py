@@ -36,6 +36,15 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
                          f"{', '.join(rule.tsc) if rule else ''} | `{_cell(r.address)}` | "
                          f"`{_cell(r.region.path)}:{r.region.start_line}` | {_cell(r.evidence or r.message)} |")
         lines.append("")
+    if report.change_set:
+        from analyzer.report.json_report import change_set
+        lines += ["### Change set (CC8.1)", "", "| resource | action | failing | unknown | passed |", "|---|---|---|---|---|"]
+        for change in change_set(report):
+            statuses = [r["status"] for r in change["results"]]
+            failing = ", ".join(f"`{r['rule_id']}`" for r in change["results"] if r["status"] == "fail") or "0"
+            lines.append(f"| `{_cell(change['address'])}` | {change['action']} | {failing} | "
+                         f"{statuses.count('unknown')} | {statuses.count('pass')} |")
+        lines.append("")
     if report.problems:
         lines += ["### Input problems", ""]
         lines += [f"- `{_cell(p.path)}:{p.line}` ({p.kind}): {_cell(p.message)}" for p in report.problems]

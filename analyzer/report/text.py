@@ -31,7 +31,8 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
                 label = paint("suppressed", "IGNORED ")
             tsc = ", ".join(rule.tsc) if rule else ""
             lines.append(f"  {result.region.start_line:>5}  {label} {result.rule_id}  {result.message}")
-            lines.append(paint("dim", f"         TSC {tsc} · {rule.control if rule else ''} · {result.address}"))
+            change = f" · plan: {result.change_action}" if result.change_action else ""
+            lines.append(paint("dim", f"         TSC {tsc} · {rule.control if rule else ''} · {result.address}{change}"))
             if result.suppression is not None:
                 state = "accepted" if result.status == "suppressed" else f"NOT applied: {result.suppression.problem}"
                 lines.append(paint("dim", f"         suppression ({result.suppression.source}): "

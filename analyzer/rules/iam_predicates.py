@@ -1,4 +1,418 @@
-"""Predicates over IAM policy documents (filled in by the IAM policy work)."""
+"""Predicates over IAM policy documents, console-user MFA and hard-coded secrets.
+
+Plain functions ``(ctx, args) -> Verdict`` in one explicit dict, merged into
+``analyzer.rules.predicates.PREDICATES``. A predicate answers the question its name asks
+(``policy_allows_admin`` is True when the policy grants ``*`` on ``*``); rules negate it
+with ``not`` where the question names the bad state.
+"""
 from __future__ import annotations
 
-IAM_PREDICATES: dict = {}
+import os
+import re
+from dataclasses import dataclass
+
+from analyzer import expr as E
+from analyzer.evaluate.policy import (
+    Answer, Policy, allows_action_on_all_resources, allows_admin, denies_insecure_transport,
+    github_oidc_unrestricted, policy_for, requires_mfa, wildcard_principal_allows,
+)
+from analyzer.evaluate.values import Unknown
+from analyzer.rules.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """The same shape as engine.Context, for looking at a neighbour's values."""
+
+    values: dict
+    resource: object
+    graph: object
+    by_type: dict
+
+
+def _at(ctx, resource) -> _Ctx:
+    return _Ctx(resource.values, resource, ctx.graph, ctx.by_type)
+
+
+def _policy_verdict(ctx, args: dict, question, absent: str, **options) -> Verdict:
+    attr = args["attr"]
+    policy = policy_for(ctx, attr)
+    if policy is None:
+        return Verdict(False, attr, f"no {attr} set{absent}")
+    answer = question(policy, **options)
+    return Verdict(answer.value, attr, f"{attr}: {answer.evidence}")
+
+
+# --- policy questions -------------------------------------------------------------
+
+def policy_allows_admin(ctx, args: dict) -> Verdict:
+    """True when the policy in ``args.attr`` has an Allow of action ``*`` on resource ``*``."""
+    return _policy_verdict(ctx, args, allows_admin, "")
+
+
+def policy_allows_action_on_all(ctx, args: dict) -> Verdict:
+    """True when the policy allows ``args.action`` (IAM wildcards count) on resource ``*``;
+    statements granting ``*`` on ``*`` are left to policy_allows_admin."""
+    return _policy_verdict(ctx, args, allows_action_on_all_resources, "", action=args["action"])
+
+
+def policy_wildcard_principal(ctx, args: dict) -> Verdict:
+    """True when the policy allows Principal ``*`` without a restricting condition.
+
+    ``args.extra_keys`` / ``args.extra_true_keys`` add condition keys that restrict here
+    (e.g. sts:ExternalId in a role trust policy)."""
+    return _policy_verdict(ctx, args, wildcard_principal_allows, "",
+                           extra_keys=tuple(args.get("extra_keys", ())),
+                           extra_true_keys=tuple(args.get("extra_true_keys", ())))
+
+
+def policy_denies_insecure_transport(ctx, args: dict) -> Verdict:
+    """True when the policy denies every principal the ``args.service`` (default s3) actions
+    over plain HTTP (aws:SecureTransport false)."""
+    return _policy_verdict(ctx, args, denies_insecure_transport, " (nothing denies plain HTTP)",
+                           service=args.get("service", "s3"))
+
+
+def policy_github_oidc_unrestricted(ctx, args: dict) -> Verdict:
+    """True when a trust policy lets GitHub Actions OIDC tokens of any repository assume the role."""
+    return _policy_verdict(ctx, args, github_oidc_unrestricted, "")
+
+
+# --- console users and MFA ---------------------------------------------------------
+
+_AWS_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/")
+
+
+def _as_items(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _edge_targets(ctx, resource, attr: str) -> list:
+    graph = ctx.graph
+    if graph is None or resource.address not in graph:
+        return []
+    return [graph.nodes[t]["resource"] for t in graph.successors(resource.address)
+            if attr in graph.edges[resource.address, t]["attributes"]]
+
+
+def _refers(ctx, other, attr: str, addresses: set, names: set) -> Answer:
+    """Does ``other`` name one of ``addresses``/``names`` in its attribute ``attr``?"""
+    targets = _edge_targets(ctx, other, attr)
+    for target in targets:
+        if target.address in addresses:
+            return Answer(True, f"{other.address} refers to {target.address}")
+    value = other.values.get(attr)
+    items = _as_items(value)
+    for item in items:
+        if isinstance(item, str) and item in names:
+            return Answer(True, f'{other.address} names "{item}"')
+    unknown = [item for item in items if isinstance(item, Unknown)]
+    if isinstance(value, Unknown):
+        unknown = [value]
+    if unknown and len(targets) < len(unknown):
+        return Answer(None, f"{other.address}: {attr} is unknown ({unknown[0].reason})")
+    return Answer(False, "")
+
+
+def _candidates(ctx, types) -> list:
+    found = []
+    for type_name in types:
+        found.extend(ctx.by_type.get(type_name, ()))
+    return found
+
+
+def _names_of(resources) -> set:
+    return {r.values.get("name") for r in resources if isinstance(r.values.get("name"), str)}
+
+
+def _policy_answer(ctx, holder, policy, source: str) -> Answer:
+    if policy is None:
+        return Answer(False, "")
+    answer = requires_mfa(policy)
+    value = answer.value
+    if value is True and isinstance(holder.exists, Unknown):
+        value = None
+    return Answer(value, f"{source}: {answer.evidence}")
+
+
+def _policy_from_arn(ctx, holder) -> Answer:
+    """MFA question for the managed policy a *_policy_attachment points at (policy_arn)."""
+    for target in _edge_targets(ctx, holder, "policy_arn"):
+        if target.type == "aws_iam_policy" and target.mode == "managed":
+            return _policy_answer(ctx, holder, policy_for(_at(ctx, target), "policy"),
+                                  f"{holder.address} -> {target.address}")
+    arn = holder.values.get("policy_arn")
+    if isinstance(arn, str):
+        if _AWS_MANAGED_POLICY.match(arn):
+            return Answer(False, f"{holder.address}: AWS managed policy {arn} does not enforce MFA")
+        name = arn.rsplit("/", 1)[-1]
+        for policy in ctx.by_type.get("aws_iam_policy", ()):
+            if policy.values.get("name") == name:
+                return _policy_answer(ctx, holder, policy_for(_at(ctx, policy), "policy"),
+                                      f"{holder.address} -> {policy.address}")
+        return Answer(None, f"{holder.address}: policy {arn} is not in the scanned code")
+    reason = arn.reason if isinstance(arn, Unknown) else "not a managed policy in the scanned code"
+    return Answer(None, f"{holder.address}: policy_arn is unknown ({reason})")
+
+
+def _attached_answers(ctx, addresses: set, names: set, kind: str) -> list:
+    """MFA answers for every policy attached to the user (kind "user") or group ("group")."""
+    inline_type, attachment_type, list_attr = (("aws_iam_user_policy", "aws_iam_user_policy_attachment", "users")
+                                               if kind == "user" else
+                                               ("aws_iam_group_policy", "aws_iam_group_policy_attachment", "groups"))
+    answers = []
+    for holder in _candidates(ctx, [inline_type]):
+        link = _refers(ctx, holder, kind, addresses, names)
+        if link.value is not False:
+            policy = _policy_answer(ctx, holder, policy_for(_at(ctx, holder), "policy"), holder.address)
+            answers.append(policy if link.value else Answer(None if policy.value is not False else False,
+                                                            link.evidence))
+    for holder in _candidates(ctx, [attachment_type]):
+        link = _refers(ctx, holder, kind, addresses, names)
+        if link.value is not False:
+            policy = _policy_from_arn(ctx, holder)
+            answers.append(policy if link.value else Answer(None if policy.value is not False else False,
+                                                            link.evidence))
+    for holder in _candidates(ctx, ["aws_iam_policy_attachment"]):
+        link = _refers(ctx, holder, list_attr, addresses, names)
+        if link.value is not False:
+            policy = _policy_from_arn(ctx, holder)
+            answers.append(policy if link.value else Answer(None if policy.value is not False else False,
+                                                            link.evidence))
+    return answers
+
+
+def _groups_of(ctx, addresses: set, names: set):
+    """(group addresses, group names, unknown links) of the user's group memberships."""
+    group_addresses, group_names, unknown = set(), set(), []
+    for membership in _candidates(ctx, ["aws_iam_user_group_membership"]):
+        link = _refers(ctx, membership, "user", addresses, names)
+        if link.value is None:
+            unknown.append(link)
+        if not link.value:
+            continue
+        targets = [t for t in _edge_targets(ctx, membership, "groups") if t.type == "aws_iam_group"]
+        group_addresses |= {t.address for t in targets}
+        groups = membership.values.get("groups")
+        items = _as_items(groups)
+        group_names |= {g for g in items if isinstance(g, str)}
+        missing = [g for g in items if isinstance(g, Unknown)] or ([groups] if isinstance(groups, Unknown) else [])
+        if missing and len(targets) < len(missing):
+            unknown.append(Answer(None, f"{membership.address}: groups are unknown ({missing[0].reason})"))
+    for membership in _candidates(ctx, ["aws_iam_group_membership"]):
+        link = _refers(ctx, membership, "users", addresses, names)
+        if link.value is None:
+            unknown.append(link)
+        if not link.value:
+            continue
+        targets = [t for t in _edge_targets(ctx, membership, "group") if t.type == "aws_iam_group"]
+        group_addresses |= {t.address for t in targets}
+        group = membership.values.get("group")
+        if isinstance(group, str):
+            group_names.add(group)
+        elif not targets:
+            unknown.append(Answer(None, f"{membership.address}: group is unknown"))
+    groups = ctx.by_type.get("aws_iam_group", ())
+    group_names |= _names_of([g for g in groups if g.address in group_addresses])
+    group_addresses |= {g.address for g in groups if g.values.get("name") in group_names}
+    return group_addresses, group_names, unknown
+
+
+def console_user_mfa_enforced(ctx, args: dict) -> Verdict:
+    """For aws_iam_user_login_profile: the user has an MFA-enforcing policy attached directly
+    (aws_iam_user_policy, aws_iam_user_policy_attachment, aws_iam_policy_attachment) or
+    through a group (aws_iam_user_group_membership / aws_iam_group_membership, then
+    aws_iam_group_policy, aws_iam_group_policy_attachment, aws_iam_policy_attachment)."""
+    attr = args.get("attr", "user")
+    value = ctx.values.get(attr)
+    users = [u for u in _edge_targets(ctx, ctx.resource, attr) if u.type == "aws_iam_user"]
+    if isinstance(value, str):
+        users += [u for u in ctx.by_type.get("aws_iam_user", ())
+                  if u.values.get("name") == value and u not in users]
+    if not users and not isinstance(value, str):
+        reason = value.reason if isinstance(value, Unknown) else "not set"
+        return Verdict(None, attr, f"the user is unknown ({reason})")
+    addresses = {u.address for u in users}
+    names = _names_of(users) | ({value} if isinstance(value, str) else set())
+    label = ", ".join(sorted(names)) or ", ".join(sorted(addresses))
+    answers = _attached_answers(ctx, addresses, names, "user")
+    group_addresses, group_names, unknown_links = _groups_of(ctx, addresses, names)
+    if group_addresses or group_names:
+        answers += _attached_answers(ctx, group_addresses, group_names, "group")
+    answers += unknown_links
+    found = Answer(False, "")
+    for answer in answers:
+        if answer.value is True:
+            return Verdict(True, attr, answer.evidence)
+        if answer.value is None and found.value is False:
+            found = answer
+    if found.value is None:
+        return Verdict(None, attr, found.evidence)
+    return Verdict(False, attr, f'no policy that enforces MFA is attached to user "{label}" '
+                                f"directly or through a group")
+
+
+# --- hard-coded secrets -------------------------------------------------------------
+
+_NON_CONSTANT_FUNCTIONS = {"uuid", "uuidv5", "timestamp", "bcrypt", "plantimestamp", "ephemeralasnull"}
+_PARSED: dict = {}
+
+
+def _parsed(path: str):
+    from analyzer.load.files import parse_file
+
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _PARSED:
+        if len(_PARSED) > 512:
+            _PARSED.clear()
+        _PARSED[key] = parse_file(path)
+    return _PARSED[key]
+
+
+def _module_blocks(directory: str) -> list:
+    from analyzer.load.files import terraform_files_in
+
+    blocks = []
+    for path in terraform_files_in(directory):
+        parsed = _parsed(path)
+        if parsed is not None:
+            blocks.extend(parsed.blocks)
+    return blocks
+
+
+def _resource_block(resource):
+    location = getattr(resource, "location", None)
+    if location is None or not location.path:
+        return None
+    parsed = _parsed(location.path)
+    if parsed is None:
+        return None
+    kind = "data" if resource.mode == "data" else "resource"
+    for block in parsed.blocks:
+        if block.type == kind and tuple(block.labels) == (resource.type, resource.name):
+            return block
+    return None
+
+
+def _attribute_expr(block, path: str):
+    *nested, name = path.split(".")
+    for part in nested:
+        block = next((b for b in block.blocks if b.type == part), None)
+        if block is None:
+            return None
+    attribute = block.attributes.get(name)
+    return attribute.expr if attribute is not None else None
+
+
+def _calls(expr):
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, E.Call):
+            yield node.name
+        if hasattr(node, "__dataclass_fields__"):
+            for name in node.__dataclass_fields__:
+                child = getattr(node, name)
+                for item in child if isinstance(child, tuple) else [child]:
+                    if isinstance(item, tuple):
+                        stack.extend(i for i in item if hasattr(i, "__dataclass_fields__"))
+                    elif hasattr(item, "__dataclass_fields__"):
+                        stack.append(item)
+
+
+def _hardcoded(expr, directory: str, in_child_module: bool, value_known: bool, depth: int = 0) -> Answer:
+    """Is this expression a constant written in the code (a literal, or a var/local whose
+    declaration holds a literal)? False when any part comes from outside (a variable without
+    default, a resource attribute such as random_password.result, a data source)."""
+    if depth > 8:
+        return Answer(None, "too many indirections")
+    if any(name in _NON_CONSTANT_FUNCTIONS for name in _calls(expr)):
+        return Answer(False, "generated by a function at apply time")
+    references = [t for t in E.traversals(expr) if t.steps]  # bare words are object keys
+    if not references:
+        return Answer(True, "a literal in the code")
+    answers = []
+    for reference in references:
+        first = reference.steps[0].name if isinstance(reference.steps[0], E.GetAttr) else None
+        if reference.root == "var" and first:
+            answers.append(_variable_hardcoded(first, directory, in_child_module, value_known, depth))
+        elif reference.root == "local" and first:
+            local = _local_expr(first, directory)
+            answers.append(Answer(None, f"local.{first} is not found") if local is None
+                           else _hardcoded(local, directory, in_child_module, value_known, depth + 1))
+        elif reference.root in ("each", "count"):
+            answers.append(Answer(None, f"set from {reference.root}"))
+        elif reference.root in ("path", "terraform"):
+            answers.append(Answer(True, "a constant"))
+        else:
+            answers.append(Answer(False, f"taken from {reference.root}.{first or ''} (not written in the code)"))
+    for answer in answers:
+        if answer.value is False:
+            return answer
+    for answer in answers:
+        if answer.value is None:
+            return answer
+    return Answer(True, "; ".join(a.evidence for a in answers))
+
+
+def _variable_hardcoded(name, directory, in_child_module, value_known, depth) -> Answer:
+    block = next((b for b in _module_blocks(directory) if b.type == "variable" and b.labels
+                  and b.labels[0] == name), None)
+    if block is None:
+        return Answer(None, f"var.{name} is not declared")
+    default = block.attributes.get("default")
+    if default is None or (isinstance(default.expr, E.Literal) and default.expr.value in (None, "")):
+        if in_child_module and value_known:
+            return Answer(None, f"var.{name} is set by the module call")
+        return Answer(False, f"var.{name} has no default (supplied at plan time)")
+    inner = _hardcoded(default.expr, directory, in_child_module, value_known, depth + 1)
+    if inner.value is True:
+        return Answer(True, f"the default of var.{name} is a literal in the code")
+    return inner
+
+
+def _local_expr(name, directory):
+    for block in _module_blocks(directory):
+        if block.type == "locals" and name in block.attributes:
+            return block.attributes[name].expr
+    return None
+
+
+def secret_hardcoded(ctx, args: dict) -> Verdict:
+    """True when the secret in ``args.attr`` is written in the code: a literal, or a variable or
+    local whose declaration holds a literal default. A variable without default, a resource
+    attribute (random_password.x.result), a data source or an ephemeral value is not."""
+    attr = args["attr"]
+    value = ctx.values.get(attr)
+    if value is None or value == "":
+        return Verdict(False, attr, f"{attr} is not set")
+    resource = ctx.resource
+    block = _resource_block(resource)
+    expr = _attribute_expr(block, attr) if block is not None else None
+    value_known = not isinstance(value, Unknown)
+    if expr is None:
+        if not value_known:
+            return Verdict(False, attr, f"{attr} is supplied at apply time ({value.reason})")
+        return Verdict(None, attr, f"cannot see how {attr} is written")
+    directory = os.path.dirname(resource.location.path)
+    answer = _hardcoded(expr, directory, bool(getattr(resource, "module_address", "")), value_known)
+    return Verdict(answer.value, attr, f"{attr}: {answer.evidence}")
+
+
+IAM_PREDICATES: dict = {
+    "policy_allows_admin": policy_allows_admin,
+    "policy_allows_action_on_all": policy_allows_action_on_all,
+    "policy_wildcard_principal": policy_wildcard_principal,
+    "policy_denies_insecure_transport": policy_denies_insecure_transport,
+    "policy_github_oidc_unrestricted": policy_github_oidc_unrestricted,
+    "console_user_mfa_enforced": console_user_mfa_enforced,
+    "secret_hardcoded": secret_hardcoded,
+}
+
+__all__ = ["IAM_PREDICATES", "Policy"]

@@ -1,0 +1,278 @@
+"""``terraform show -json`` plans (Terraform and OpenTofu) -> plan resources, changes, references.
+
+Supports plan format_version 0.1, 0.2 and 1.x, ignores unknown keys, and rejects an unknown
+major version, as the format's compatibility promise asks. Values marked ``after_unknown``
+become Unknown; deleted resources are recorded as changes but not checked.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from analyzer.evaluate.values import Unknown
+from analyzer.model import Problem
+
+SUPPORTED_MAJOR = {0, 1}
+_UNKNOWN = Unknown("known after apply (plan)")
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+@dataclass(frozen=True)
+class PlanResource:
+    address: str
+    module_address: str
+    mode: str
+    type: str
+    name: str
+    values: dict
+    action: str  # create | update | replace | no-op | read
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    address: str
+    actions: tuple
+    action: str
+
+
+@dataclass(frozen=True)
+class ConfigReference:
+    """``source`` (a config address: module path without keys + type.name) refers to ``target``
+    (a config address too) through attribute ``attribute``."""
+
+    source: str
+    attribute: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: str
+    sha256: str
+    format_version: str
+    terraform_version: str
+    resources: tuple
+    changes: tuple
+    references: tuple
+    variables: dict
+    address_lines: dict  # address -> line in the plan file, for locations without sources
+
+
+def is_plan_document(data) -> bool:
+    return isinstance(data, dict) and "format_version" in data and (
+        "planned_values" in data or "resource_changes" in data or "configuration" in data)
+
+
+def looks_like_plan(path: str) -> bool:
+    """Cheap check for auto-detection: a .json file whose top level has plan keys."""
+    if not path.endswith(".json") or path.endswith(".tf.json"):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return '"format_version"' in head and ('"planned_values"' in head or '"resource_changes"' in head)
+
+
+def config_address(address: str) -> str:
+    """module.a["x"].aws_s3_bucket.b[0] -> module.a.aws_s3_bucket.b"""
+    return _INDEX.sub("", address)
+
+
+def action_name(actions) -> str:
+    actions = list(actions)
+    if actions in (["delete", "create"], ["create", "delete"]):
+        return "replace"
+    if len(actions) == 1:
+        return actions[0]
+    return "+".join(actions)
+
+
+def load_plan(path: str) -> tuple[Plan | None, list]:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as err:
+        return None, [Problem(path, 1, f"cannot read plan: {err.strerror}", "plan-error")]
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        return None, [Problem(path, 1, "plan is not UTF-8 text (give `terraform show -json` output, not the binary plan)",
+                              "plan-error")]
+    except json.JSONDecodeError as err:
+        return None, [Problem(path, err.lineno, f"plan is not valid JSON: {err.msg} (column {err.colno})", "plan-error")]
+    if not isinstance(data, dict):
+        return None, [Problem(path, 1, "plan JSON must be an object (terraform show -json output)", "plan-error")]
+    version = str(data.get("format_version", ""))
+    try:
+        major = int(version.split(".")[0])
+    except ValueError:
+        return None, [Problem(path, 1, f"plan has no valid format_version ({version!r})", "plan-error")]
+    if major not in SUPPORTED_MAJOR:
+        return None, [Problem(path, 1, f"unsupported plan format_version {version}: tfattest reads 0.x and 1.x",
+                              "plan-error")]
+    if not is_plan_document(data):
+        return None, [Problem(path, 1, "JSON has no planned_values/resource_changes: not a plan", "plan-error")]
+    try:
+        plan = _build(path, digest, version, data, text)
+    except (TypeError, AttributeError, KeyError, ValueError) as err:
+        return None, [Problem(path, 1, f"malformed plan: {type(err).__name__}: {err}", "plan-error")]
+    return plan, []
+
+
+def _build(path, digest, version, data, text) -> Plan:
+    changes_by_address = {}
+    for change in data.get("resource_changes") or []:
+        if change.get("deposed"):
+            continue
+        actions = tuple((change.get("change") or {}).get("actions") or ("no-op",))
+        changes_by_address[change["address"]] = (change, actions)
+    resources = []
+    seen = set()
+    for module in _modules((data.get("planned_values") or {}).get("root_module") or {}):
+        for item in module.get("resources") or []:
+            address = item["address"]
+            seen.add(address)
+            change, actions = changes_by_address.get(address, (None, ("no-op",)))
+            values = item.get("values") or {}
+            if change is not None:
+                after = (change.get("change") or {}).get("after")
+                if isinstance(after, dict):
+                    values = after
+                values = _with_unknowns(values, (change.get("change") or {}).get("after_unknown"))
+            resources.append(PlanResource(address, module.get("address", ""), item.get("mode", "managed"),
+                                          item["type"], item["name"], values, action_name(actions)))
+    # Resources being created but absent from planned_values (older formats) still count.
+    for address, (change, actions) in changes_by_address.items():
+        if address in seen or "delete" in actions and "create" not in actions:
+            continue
+        if change.get("mode") == "data" and "read" not in actions:
+            continue
+        after = (change.get("change") or {}).get("after") or {}
+        values = _with_unknowns(after if isinstance(after, dict) else {}, (change.get("change") or {}).get("after_unknown"))
+        resources.append(PlanResource(address, change.get("module_address", ""), change.get("mode", "managed"),
+                                      change["type"], change["name"], values, action_name(actions)))
+    changes = tuple(PlanChange(address, actions, action_name(actions))
+                    for address, (_, actions) in sorted(changes_by_address.items()))
+    references = tuple(_config_references((data.get("configuration") or {}).get("root_module") or {}, [], {}))
+    variables = {name: item.get("value") for name, item in (data.get("variables") or {}).items()
+                 if isinstance(item, dict) and "value" in item}
+    return Plan(path, digest, version, str(data.get("terraform_version", "")), tuple(resources), changes,
+                references, variables, _address_lines(text))
+
+
+_ADDRESS_KEY = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _address_lines(text: str) -> dict:
+    """First line of each ``"address": "..."`` in the plan text (JSON escapes decoded)."""
+    lines: dict = {}
+    for match in _ADDRESS_KEY.finditer(text):
+        try:
+            address = json.loads(f'"{match.group(1)}"')
+        except json.JSONDecodeError:
+            continue
+        lines.setdefault(address, text.count("\n", 0, match.start()) + 1)
+    return lines
+
+
+def _modules(module):
+    yield module
+    for child in module.get("child_modules") or []:
+        yield from _modules(child)
+
+
+def _with_unknowns(values, unknown):
+    """Overlay ``after_unknown`` (same shape, ``true`` where unknown) onto ``after`` values."""
+    if unknown is True:
+        return _UNKNOWN
+    if isinstance(unknown, dict):
+        result = dict(values) if isinstance(values, dict) else {}
+        for key, marker in unknown.items():
+            result[key] = _with_unknowns(result.get(key), marker)
+        return result
+    if isinstance(unknown, list):
+        base = list(values) if isinstance(values, list) else []
+        while len(base) < len(unknown):
+            base.append(None)
+        return [_with_unknowns(v, m) for v, m in zip(base, unknown)] + base[len(unknown):]
+    return values
+
+
+# --- configuration references -> config-level edges --------------------------------------
+
+def _prefix(path: list) -> str:
+    return "".join(f"module.{name}." for name in path)
+
+
+def _reference_strings(expressions, attribute=None):
+    """(attribute, reference) pairs from a configuration ``expressions`` object."""
+    if isinstance(expressions, list):
+        for item in expressions:
+            yield from _reference_strings(item, attribute)
+        return
+    if not isinstance(expressions, dict):
+        return
+    if "references" in expressions and isinstance(expressions["references"], list):
+        for reference in expressions["references"]:
+            if isinstance(reference, str):
+                yield attribute, reference
+        return
+    if "constant_value" in expressions:
+        return
+    for key, value in expressions.items():
+        yield from _reference_strings(value, attribute or key)
+
+
+def _config_references(module, path, parents):
+    """Follow references to resources, through module outputs and module input variables."""
+    calls = module.get("module_calls") or {}
+    for resource in module.get("resources") or []:
+        source = _prefix(path) + resource["address"]
+        for attribute, reference in _reference_strings(resource.get("expressions") or {}):
+            for target in _resolve(reference, module, path, parents, set()):
+                yield ConfigReference(source, attribute, target)
+        for_each = resource.get("for_each_expression") or {}
+        for _, reference in _reference_strings(for_each):
+            for target in _resolve(reference, module, path, parents, set()):
+                yield ConfigReference(source, "for_each", target)
+    for name, call in calls.items():
+        child = call.get("module") or {}
+        yield from _config_references(child, path + [name], {**parents, tuple(path + [name]): (module, call)})
+
+
+def _resolve(reference, module, path, parents, seen):
+    key = (tuple(path), reference)
+    if key in seen:
+        return set()
+    seen.add(key)
+    parts = _INDEX.sub("", reference).split(".")
+    if parts[0] in ("count", "each", "self", "path", "terraform", "local") or len(parts) < 2:
+        return set()
+    if parts[0] == "var":
+        caller = parents.get(tuple(path))
+        if caller is None:
+            return set()
+        parent_module, call = caller
+        targets = set()
+        for _, inner in _reference_strings((call.get("expressions") or {}).get(parts[1], {})):
+            targets |= _resolve(inner, parent_module, path[:-1], parents, seen)
+        return targets
+    if parts[0] == "module":
+        call = (module.get("module_calls") or {}).get(parts[1])
+        if call is None or len(parts) < 3:
+            return set()
+        child = call.get("module") or {}
+        output = (child.get("outputs") or {}).get(parts[2]) or {}
+        targets = set()
+        for _, inner in _reference_strings(output.get("expression") or {}):
+            targets |= _resolve(inner, child, path + [parts[1]], parents, seen)
+        return targets
+    if parts[0] == "data":
+        return {_prefix(path) + ".".join(parts[:3])} if len(parts) >= 3 else set()
+    return {_prefix(path) + ".".join(parts[:2])}
