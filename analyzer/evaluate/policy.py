@@ -342,22 +342,32 @@ def _walk(values, path: str):
     return current
 
 
-def _edge_attribute(ctx, attr: str) -> str:
-    """The graph edge attribute naming this value: a nested block is linked by its top block name."""
+@dataclass(frozen=True)
+class _View:
+    """Values under test plus their resource and scope (the shape of engine.Context)."""
+
+    values: dict
+    resource: object
+    graph: object
+    by_type: dict
+
+
+def _element_position(ctx):
+    """(block name, index) when ctx.values is one element of a nested block list, else None."""
     resource_values = getattr(ctx.resource, "values", None)
     if resource_values is None or ctx.values is resource_values:
-        return attr.split(".")[0]
+        return None
     for name, value in resource_values.items():
-        if isinstance(value, list) and any(item is ctx.values for item in value):
-            return name
-    return attr.split(".")[0]
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if item is ctx.values:
+                    return name, index
+    return None
 
 
 def _documents(ctx):
-    graph_docs = []
     by_type = getattr(ctx, "by_type", None) or {}
-    graph_docs.extend(by_type.get(f"data.{POLICY_DOCUMENT}", ()))
-    return graph_docs
+    return list(by_type.get(f"data.{POLICY_DOCUMENT}", ()))
 
 
 def _linked_documents(ctx, edge_attr: str):
@@ -400,7 +410,7 @@ def document_policy(document, ctx, seen=frozenset()) -> Policy | Unknown:
     return from_policy_document_values(document.values, resolve)
 
 
-def _policy_of_value(value, ctx, edge_attr: str):
+def _policy_of_value(value, ctx, edge_attr: str, source):
     if value is None:
         return None
     if isinstance(value, (str, dict)):
@@ -409,30 +419,180 @@ def _policy_of_value(value, ctx, edge_attr: str):
         document = _document_for_unknown(value, _linked_documents(ctx, edge_attr) + _documents(ctx))
         if document is not None:
             return document_policy(document, ctx)
-        return value
+        structured = policy_from_source(ctx.resource, *source)
+        return structured if structured is not None else value
     return Unknown(f"policy is a {type(value).__name__}, not a JSON string")
 
 
 def policy_for(ctx, attr: str) -> Policy | Unknown | None:
-    """The policy held in attribute ``attr`` (a dotted path) of the values under test.
+    """The policy held in attribute ``attr`` of the values under test, in any spelling.
 
-    None when the attribute is not set. Through a list of nested blocks, the statements of
-    every element are combined (an unknown element becomes an unknown statement).
+    ``attr`` is a name, or ``block.name`` for a nested block list (``inline_policy.policy``):
+    then the statements of every element are combined, an unknown element becoming an
+    unknown statement. None when the attribute is not set.
     """
+    head, _, rest = attr.partition(".")
+    if rest and isinstance(ctx.values.get(head), list):
+        parts = []
+        for element in ctx.values[head]:
+            if isinstance(element, Unknown) or not isinstance(element, dict):
+                parts.append(element if isinstance(element, Unknown) else Unknown(f"{head} is not a block"))
+                continue
+            found = policy_for(_View(element, ctx.resource, ctx.graph, ctx.by_type), rest)
+            if found is not None:
+                parts.append(found)
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        statements: list = []
+        for part in parts:
+            statements.extend(part.statements if isinstance(part, Policy) else [part])
+        return Policy(tuple(statements))
     found = _walk(ctx.values, attr)
     if not found:
         return None
-    edge_attr = _edge_attribute(ctx, attr)
-    policies = [_policy_of_value(value, ctx, edge_attr) for value in found]
-    policies = [p for p in policies if p is not None]
-    if not policies:
+    if len(found) > 1:
+        return Unknown(f"{attr} holds several values")
+    position = _element_position(ctx)
+    edge_attr = position[0] if position else head
+    source = (position[0], position[1], attr) if position else (None, None, attr)
+    return _policy_of_value(found[0], ctx, edge_attr, source)
+
+
+# --- reading the structure of a partly unknown policy from the source ---------------
+# jsonencode({...}) is Unknown as soon as one leaf is (an ARN); so is a heredoc with an
+# unknown interpolation. The structure (effects, actions, principals, conditions) is still
+# written in the code: read it from the parse tree with every reference unknown. References
+# to resources and data sources become "known only after apply" (ids and ARNs); variables,
+# locals and module outputs become plain unknowns.
+
+_PARSED: dict = {}
+_SENTINEL = "__tfattest_unknown_{}__"
+_SENTINEL_RE = re.compile(r"__tfattest_unknown_(\d+)__")
+
+
+def parsed_file(path: str):
+    """A cached ParsedFile for ``path`` (None when unreadable)."""
+    import os
+
+    from analyzer.load.files import parse_file
+
+    try:
+        stat = os.stat(path)
+    except OSError:
         return None
-    if len(policies) == 1:
-        return policies[0]
-    statements: list = []
-    for policy in policies:
-        statements.extend(policy.statements if isinstance(policy, Policy) else [policy])
-    return Policy(tuple(statements))
+    key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _PARSED:
+        if len(_PARSED) > 512:
+            _PARSED.clear()
+        _PARSED[key] = parse_file(path)
+    return _PARSED[key]
+
+
+def resource_block(resource):
+    """The Block that declares ``resource`` (None for plan-only resources)."""
+    location = getattr(resource, "location", None)
+    if location is None or not location.path:
+        return None
+    parsed = parsed_file(location.path)
+    if parsed is None:
+        return None
+    kind = "data" if getattr(resource, "mode", "managed") == "data" else "resource"
+    for block in parsed.blocks:
+        if block.type == kind and tuple(block.labels) == (resource.type, resource.name) \
+                and block.location.start_line == location.start_line:
+            return block
+    return None
+
+
+def attribute_expression(resource, attr: str, block_name=None, index=None):
+    """The expression written for ``attr`` (in the ``index``-th static ``block_name`` block)."""
+    block = resource_block(resource)
+    if block is None:
+        return None
+    if block_name is not None:
+        if any(b.type == "dynamic" and b.labels and b.labels[0] == block_name for b in block.blocks):
+            return None
+        nested = [b for b in block.blocks if b.type == block_name]
+        if index is None or index >= len(nested):
+            return None
+        block = nested[index]
+    attribute = block.attributes.get(attr)
+    return attribute.expr if attribute is not None else None
+
+
+class _SourceScope:
+    """Every reference is unknown; only the literal structure of the expression remains."""
+
+    def __init__(self, names=None):
+        self.names = names or {}
+
+    def resolve_root(self, traversal):
+        from analyzer import expr as E
+
+        if traversal.root in self.names:
+            return self.names[traversal.root], traversal.steps
+        steps = traversal.steps
+        first = steps[0].name if steps and isinstance(steps[0], E.GetAttr) else ""
+        if traversal.root == "data":
+            return Unknown(f"data.{first} is known only after apply"), ()
+        if traversal.root in ("var", "local", "module", "each", "count", "path", "terraform", "self"):
+            return Unknown(f"{traversal.root}.{first} is not resolved when reading the policy structure"), ()
+        return Unknown(f"{traversal.root}.{first} is known only after apply"), ()
+
+    def with_names(self, names):
+        return _SourceScope({**self.names, **names})
+
+    def read_file(self, path):
+        from analyzer.evaluate.expressions import EvalError
+
+        raise EvalError("files are not read when reading the policy structure")
+
+    def file_exists(self, path):
+        return False
+
+
+def _unsentinel(value, holes):
+    if isinstance(value, str):
+        match = _SENTINEL_RE.search(value)
+        return holes[int(match.group(1))] if match else value
+    if isinstance(value, list):
+        return [_unsentinel(v, holes) for v in value]
+    if isinstance(value, dict):
+        return {_unsentinel(k, holes): _unsentinel(v, holes) for k, v in value.items()}
+    return value
+
+
+def policy_from_source(resource, block_name, index, attr) -> Policy | None:
+    """The policy structure written in the source for a partly unknown value, or None."""
+    from analyzer import expr as E
+    from analyzer.evaluate.expressions import evaluate
+
+    if resource is None:
+        return None
+    expr = attribute_expression(resource, attr, block_name, index)
+    scope = _SourceScope()
+    if isinstance(expr, E.Call) and expr.name == "jsonencode" and len(expr.args) == 1:
+        document = evaluate(expr.args[0], scope)
+        return parse_policy_json(document) if isinstance(document, dict) else None
+    if isinstance(expr, E.Template) and len(expr.parts) > 1:
+        holes, text = [], []
+        for part in expr.parts:
+            if isinstance(part, str):
+                text.append(part)
+                continue
+            if isinstance(part, E.Call) and part.name.startswith("__"):
+                return None  # a template directive: structure not modelled
+            value = evaluate(part, scope)
+            text.append(_SENTINEL.format(len(holes)))
+            holes.append(value if isinstance(value, Unknown) else Unknown("interpolated value"))
+        try:
+            document = json.loads("".join(text))
+        except ValueError:
+            return None
+        return parse_policy_json(_unsentinel(document, holes)) if isinstance(document, dict) else None
+    return None
 
 
 # --- three-valued logic -----------------------------------------------------------

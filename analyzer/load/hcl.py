@@ -36,7 +36,7 @@ def parse_blocks(text: str, path: str) -> tuple[tuple, tuple]:
     """Parse one HCL file: (blocks, problems). A syntax error is a Problem, never an exception."""
     try:
         tree = _hcl2_parser().parse(text + "\n")
-        return _Converter(path).body_blocks(tree.children[0]), ()
+        return _Converter(path, text).body_blocks(tree.children[0]), ()
     except UnexpectedInput as err:
         return (), (_syntax_problem(err, path),)
     except HclSyntaxError as err:
@@ -49,7 +49,7 @@ def parse_attributes(text: str, path: str) -> tuple[dict, tuple]:
     """Parse a .tfvars file: top-level attributes only -> ({name: Attribute}, problems)."""
     try:
         tree = _hcl2_parser().parse(text + "\n")
-        converter = _Converter(path)
+        converter = _Converter(path, text)
         attributes, blocks = converter.body(tree.children[0])
         if blocks:
             raise HclSyntaxError("blocks are not allowed in a variable definitions file",
@@ -172,21 +172,6 @@ def _unescape(raw: str) -> str:
     return "".join(out)
 
 
-def _last_token_line(tree: Tree, fallback: int) -> int:
-    """End line of the last real token: the grammar folds the trailing newline into some nodes."""
-    node = tree
-    while isinstance(node, Tree) and node.children:
-        children = [c for c in node.children
-                    if not (isinstance(c, Tree) and c.data == "new_line_or_comment")
-                    and not (isinstance(c, Token) and c.type == "NL_OR_COMMENT")]
-        if not children:
-            break
-        node = children[-1]
-    if isinstance(node, Token) and node.end_line is not None:
-        return node.end_line if not str(node).endswith("\n") else node.end_line - 1
-    return fallback
-
-
 def _significant(children: list) -> list:
     return [c for c in children if not (isinstance(c, Tree) and c.data == "new_line_or_comment")]
 
@@ -206,8 +191,9 @@ class _CondMarker:
 
 
 class _Converter:
-    def __init__(self, path: str):
+    def __init__(self, path: str, text: str = ""):
         self.path = path
+        self.lines = text.splitlines()
 
     def location(self, tree: Tree) -> Location:
         meta = tree.meta
@@ -215,7 +201,20 @@ class _Converter:
             return Location(self.path, 1, 1)
         if tree.data == "block":  # ends at its closing brace, a token the tree drops
             return Location(self.path, meta.line, meta.end_line)
-        return Location(self.path, meta.line, max(meta.line, _last_token_line(tree, meta.end_line)))
+        return Location(self.path, meta.line, self.real_end(meta.line, meta.end_line, meta.end_column))
+
+    def real_end(self, start: int, line: int, column: int) -> int:
+        """The grammar folds the newline (and comments) after an expression into some nodes;
+        walk back from the node's end over that whitespace to the last line with code."""
+        lines = self.lines
+        if not lines:
+            return max(start, line)
+        if 1 <= line <= len(lines) and lines[line - 1][: max(column - 1, 0)].strip() == "" and line > start:
+            line -= 1
+        line = min(line, len(lines))
+        while line > start and (not lines[line - 1].strip() or lines[line - 1].lstrip().startswith(("#", "//"))):
+            line -= 1
+        return max(start, line)
 
     # --- bodies -------------------------------------------------------
     def body_blocks(self, body: Tree) -> tuple:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from analyzer import expr as E
 from analyzer.evaluate.policy import (
-    Answer, Policy, allows_action_on_all_resources, allows_admin, denies_insecure_transport,
-    github_oidc_unrestricted, policy_for, requires_mfa, wildcard_principal_allows,
+    Answer, Policy, allows_action_on_all_resources, allows_admin, attribute_expression,
+    denies_insecure_transport, github_oidc_unrestricted, parsed_file, policy_for, requires_mfa,
+    wildcard_principal_allows,
 )
 from analyzer.evaluate.values import Unknown
 from analyzer.rules.verdict import Verdict
@@ -254,25 +255,42 @@ def console_user_mfa_enforced(ctx, args: dict) -> Verdict:
                                 f"directly or through a group")
 
 
+# --- managed policy attachments -------------------------------------------------------
+
+def managed_policy_attached(ctx, args: dict) -> Verdict:
+    """True when ``args.attr`` (an ARN or a list of ARNs) names the AWS managed policy
+    ``args.policy`` (e.g. AdministratorAccess), literally or through a data.aws_iam_policy.
+    An ARN taken from a managed aws_iam_policy resource is a customer policy, not it."""
+    attr, name = args["attr"], args["policy"]
+    pattern = re.compile(rf"^arn:aws[a-z-]*:iam::aws:policy/(.*/)?{re.escape(name)}$")
+    value = ctx.values.get(attr)
+    if value is None or value == []:
+        return Verdict(False, attr, f"{attr} is not set")
+    items = [value] if isinstance(value, Unknown) else _as_items(value)
+    for item in items:
+        if isinstance(item, str) and pattern.match(item):
+            return Verdict(True, attr, f'{attr} attaches "{item}"')
+    explained = 0
+    for target in _edge_targets(ctx, ctx.resource, attr):
+        if target.type != "aws_iam_policy":
+            continue
+        if target.mode == "managed":
+            explained += 1
+            continue
+        target_name, target_arn = target.values.get("name"), target.values.get("arn")
+        if target_name == name or (isinstance(target_arn, str) and pattern.match(target_arn)):
+            return Verdict(True, attr, f"{attr} attaches {target.address}, the AWS managed policy {name}")
+        if isinstance(target_name, str) or isinstance(target_arn, str):
+            explained += 1
+    unknown = [item for item in items if isinstance(item, Unknown)]
+    if len(unknown) > explained:
+        return Verdict(None, attr, f"{attr} is unknown ({unknown[0].reason})")
+    return Verdict(False, attr, f"{name} is not attached")
+
+
 # --- hard-coded secrets -------------------------------------------------------------
 
 _NON_CONSTANT_FUNCTIONS = {"uuid", "uuidv5", "timestamp", "bcrypt", "plantimestamp", "ephemeralasnull"}
-_PARSED: dict = {}
-
-
-def _parsed(path: str):
-    from analyzer.load.files import parse_file
-
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _PARSED:
-        if len(_PARSED) > 512:
-            _PARSED.clear()
-        _PARSED[key] = parse_file(path)
-    return _PARSED[key]
 
 
 def _module_blocks(directory: str) -> list:
@@ -280,34 +298,10 @@ def _module_blocks(directory: str) -> list:
 
     blocks = []
     for path in terraform_files_in(directory):
-        parsed = _parsed(path)
+        parsed = parsed_file(path)
         if parsed is not None:
             blocks.extend(parsed.blocks)
     return blocks
-
-
-def _resource_block(resource):
-    location = getattr(resource, "location", None)
-    if location is None or not location.path:
-        return None
-    parsed = _parsed(location.path)
-    if parsed is None:
-        return None
-    kind = "data" if resource.mode == "data" else "resource"
-    for block in parsed.blocks:
-        if block.type == kind and tuple(block.labels) == (resource.type, resource.name):
-            return block
-    return None
-
-
-def _attribute_expr(block, path: str):
-    *nested, name = path.split(".")
-    for part in nested:
-        block = next((b for b in block.blocks if b.type == part), None)
-        if block is None:
-            return None
-    attribute = block.attributes.get(name)
-    return attribute.expr if attribute is not None else None
 
 
 def _calls(expr):
@@ -393,8 +387,7 @@ def secret_hardcoded(ctx, args: dict) -> Verdict:
     if value is None or value == "":
         return Verdict(False, attr, f"{attr} is not set")
     resource = ctx.resource
-    block = _resource_block(resource)
-    expr = _attribute_expr(block, attr) if block is not None else None
+    expr = attribute_expression(resource, attr)
     value_known = not isinstance(value, Unknown)
     if expr is None:
         if not value_known:
@@ -412,6 +405,7 @@ IAM_PREDICATES: dict = {
     "policy_denies_insecure_transport": policy_denies_insecure_transport,
     "policy_github_oidc_unrestricted": policy_github_oidc_unrestricted,
     "console_user_mfa_enforced": console_user_mfa_enforced,
+    "managed_policy_attached": managed_policy_attached,
     "secret_hardcoded": secret_hardcoded,
 }
 
