@@ -9,7 +9,7 @@ from analyzer import __version__
 from analyzer.evaluate.module import ModuleInstance, Project
 from analyzer.evaluate.references import all_instance_edges
 from analyzer.graph import build_graph
-from analyzer.load.files import ParseCache, module_directories
+from analyzer.load.files import ParseCache, is_terraform_file, module_directories, terraform_files_in
 from analyzer.load.plan import looks_like_plan
 from analyzer.plan_scan import plan_scope
 from analyzer.load.variables import root_variables
@@ -73,11 +73,16 @@ def root_modules(paths, cache: ParseCache) -> tuple[list, set]:
     target_files: set = set()
     for path in paths:
         if os.path.isfile(path):
-            target_files.add(os.path.normpath(os.path.abspath(path)))
-            directories.append(os.path.dirname(os.path.abspath(path)))
+            directory = os.path.dirname(os.path.abspath(path))
+            directories.append(directory)
+            if is_terraform_file(path):
+                target_files.add(os.path.normpath(os.path.abspath(path)))
+            else:  # a changed .tfvars file can change every finding of its module
+                target_files.update(os.path.normpath(f) for f in terraform_files_in(directory))
         else:
             directories.extend(os.path.abspath(d) for d in module_directories(path))
     directories = sorted(set(os.path.normpath(d) for d in directories))
+    cache.prefetch(f for d in directories for f in terraform_files_in(d))
     called = set()
     for directory in directories:
         called |= _local_module_targets(cache, directory)

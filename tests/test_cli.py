@@ -97,3 +97,8 @@ def test_single_file_scan_keeps_module_context():
     assert paths == {os.path.relpath(target, os.getcwd()).replace(os.sep, "/")}
     # the trail's value came from variables.tf + terraform.tfvars, which were not named on the command line
     assert any(r["rule_id"] == "AWS-CT-001" and r["status"] == "fail" for r in report["results"])
+
+
+def test_changed_tfvars_file_reports_its_whole_module():
+    report = json.loads(run("scan", os.path.join(EXAMPLE, "terraform.tfvars"), "-f", "json").output)
+    assert any(r["rule_id"] == "AWS-EC2-001" and r["status"] == "fail" for r in report["results"])

@@ -674,11 +674,14 @@ def may_touch_service(pattern: str, service: str) -> bool:
     return wildcard_match(prefix, service)
 
 
-def _any_element(values: tuple, test, what: str) -> Answer:
-    """Does some element satisfy ``test``? Unknown elements make a False unknown."""
+def _any_element(values: tuple, test, what: str, computed_never: bool = False) -> Answer:
+    """Does some element satisfy ``test``? Unknown elements make a False unknown, except,
+    with ``computed_never``, computed attributes (an ARN is never the wildcard "*")."""
     unknown = None
     for value in values:
         if isinstance(value, Unknown):
+            if computed_never and is_computed(value):
+                continue
             unknown = unknown or value
         elif test(value):
             return Answer(True, f'{what} "{value}"')
@@ -708,7 +711,7 @@ def allows_admin(policy) -> Answer:
         result = _and(
             _effect_is(statement, "Allow"),
             _any_element(statement.actions, lambda a: a.strip() in ("*", "*:*"), "action"),
-            _any_element(statement.resources, lambda r: r.strip() == "*", "resource"),
+            _any_element(statement.resources, lambda r: r.strip() == "*", "resource", computed_never=True),
         )
         label = _label(statement, index)
         if result.value is True:
@@ -747,7 +750,7 @@ def allows_action_on_all_resources(policy, action: str, exclude_full_admin: bool
                                          "excluded action"))
             matching = Answer(matching.value, f"NotAction does not exclude {action}")
         result = _and(_effect_is(statement, "Allow"), matching,
-                      _any_element(statement.resources, lambda r: r.strip() == "*", "resource"))
+                      _any_element(statement.resources, lambda r: r.strip() == "*", "resource", computed_never=True))
         if result.value is True:
             result = Answer(True, f'{label} allows {action} on resource "*"')
         elif result.value is None:

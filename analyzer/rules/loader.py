@@ -17,6 +17,8 @@ from analyzer.rules.operators import OPERATORS
 from analyzer.rules.predicates import PREDICATES
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+# libyaml's safe loader when PyYAML was built with it: 15x faster than the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CONDITION_KEYS = {"all", "any", "not", "attr", "elements", "related", "in_scope", "predicate"}
 
 
@@ -69,7 +71,7 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
