@@ -147,15 +147,24 @@ def test_four_spellings_give_the_same_policy(tmp_path):
 def test_unknown_json_and_missing_attribute(tmp_path):
     contexts = scope(tmp_path, {"main.tf": '''
         variable "arn" {}
-        resource "aws_iam_policy" "unknown" {
+        variable "policy" {}
+        resource "aws_iam_policy" "partly" {
           name = "u"
           policy = jsonencode({Statement = [{Effect = "Allow", Action = "*", Resource = var.arn}]})
+        }
+        resource "aws_iam_policy" "unknown" {
+          name   = "v"
+          policy = var.policy
         }
         resource "aws_iam_role" "none" {
           name = "r"
         }
     '''})
     assert isinstance(P.policy_for(contexts["aws_iam_policy.unknown"], "policy"), Unknown)
+    assert P.allows_admin(P.policy_for(contexts["aws_iam_policy.unknown"], "policy")).value is None
+    partly = P.policy_for(contexts["aws_iam_policy.partly"], "policy")
+    assert isinstance(partly.statements[0].resources[0], Unknown)
+    assert P.allows_admin(partly).value is None
     assert P.policy_for(contexts["aws_iam_role.none"], "assume_role_policy") is None
 
 
@@ -278,7 +287,8 @@ def test_covers_service(pattern, expected):
     (P.Policy((stmt(resources=("arn:aws:s3:::b",)),)), False),
     (P.Policy((stmt(not_actions=("iam:*",), actions=()),)), False),
     (P.Policy((stmt(actions=(UNKNOWN,)),)), None),
-    (P.Policy((stmt(resources=(COMPUTED,)),)), None),
+    (P.Policy((stmt(resources=(COMPUTED,)),)), False),  # an ARN is never "*"
+    (P.Policy((stmt(resources=(UNKNOWN,)),)), None),
     (P.Policy((stmt(effect=UNKNOWN),)), None),
     (P.Policy((UNKNOWN, stmt())), True),
     (P.Policy((UNKNOWN,)), None),
@@ -528,4 +538,97 @@ resource "aws_db_instance" "db" {{
 '''})
     ctx = next(c for address, c in contexts.items() if address.startswith("aws_db_instance.db"))
     verdict = PREDICATES["secret_hardcoded"](ctx, {"attr": "password"})
+    assert verdict.value is expected, verdict
+
+
+def test_partly_unknown_policies_keep_their_structure(tmp_path):
+    contexts = scope(tmp_path, {"main.tf": '''
+        variable "principal" {}
+        resource "aws_s3_bucket" "b" {
+          bucket = "b"
+        }
+        resource "aws_s3_bucket_policy" "encoded" {
+          bucket = aws_s3_bucket.b.id
+          policy = jsonencode({
+            Version = "2012-10-17"
+            Statement = [{
+              Effect    = "Allow"
+              Principal = "*"
+              Action    = "s3:GetObject"
+              Resource  = "${aws_s3_bucket.b.arn}/*"
+            }]
+          })
+        }
+        resource "aws_s3_bucket_policy" "heredoc" {
+          bucket = aws_s3_bucket.b.id
+          policy = <<EOT
+        {
+          "Statement": [{
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": "s3:*",
+            "Resource": ["${aws_s3_bucket.b.arn}", "${aws_s3_bucket.b.arn}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+          }]
+        }
+        EOT
+        }
+        resource "aws_s3_bucket_policy" "variable" {
+          bucket = aws_s3_bucket.b.id
+          policy = jsonencode({
+            Statement = [{Effect = "Allow", Principal = {AWS = var.principal}, Action = "s3:*", Resource = "*"}]
+          })
+        }
+        resource "aws_sqs_queue" "q" {
+          name = "q"
+        }
+        resource "aws_sqs_queue_policy" "restricted" {
+          queue_url = aws_sqs_queue.q.id
+          policy = jsonencode({
+            Statement = [{
+              Effect    = "Allow"
+              Principal = {AWS = "*"}
+              Action    = "sqs:SendMessage"
+              Resource  = aws_sqs_queue.q.arn
+              Condition = {ArnEquals = {"aws:SourceArn" = aws_s3_bucket.b.arn}}
+            }]
+          })
+        }
+    '''})
+    encoded = P.policy_for(contexts["aws_s3_bucket_policy.encoded"], "policy")
+    assert isinstance(encoded, P.Policy) and isinstance(encoded.statements[0].resources[0], Unknown)
+    assert P.wildcard_principal_allows(encoded).value is True
+    heredoc = P.policy_for(contexts["aws_s3_bucket_policy.heredoc"], "policy")
+    assert P.denies_insecure_transport(heredoc).value is True
+    variable = P.policy_for(contexts["aws_s3_bucket_policy.variable"], "policy")
+    assert P.wildcard_principal_allows(variable).value is None
+    restricted = P.policy_for(contexts["aws_sqs_queue_policy.restricted"], "policy")
+    assert P.wildcard_principal_allows(restricted).value is False
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"', True),
+    ('policy_arn = "arn:aws-us-gov:iam::aws:policy/AdministratorAccess"', True),
+    ('policy_arn = data.aws_iam_policy.admin.arn', True),
+    ('policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"', False),
+    ('policy_arn = aws_iam_policy.custom.arn', False),
+    ('policy_arn = var.arn', None),
+])
+def test_managed_policy_attached(tmp_path, line, expected):
+    contexts = scope(tmp_path, {"main.tf": f'''
+variable "arn" {{}}
+data "aws_iam_policy" "admin" {{
+  name = "AdministratorAccess"
+}}
+resource "aws_iam_policy" "custom" {{
+  name   = "custom"
+  policy = "{{}}"
+}}
+resource "aws_iam_role_policy_attachment" "a" {{
+  role = "r"
+  {line}
+}}
+'''})
+    verdict = PREDICATES["managed_policy_attached"](contexts["aws_iam_role_policy_attachment.a"],
+                                                    {"attr": "policy_arn", "policy": "AdministratorAccess"})
     assert verdict.value is expected, verdict

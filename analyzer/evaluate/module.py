@@ -255,19 +255,21 @@ class ModuleInstance:
         return f"{self.address}.{local}" if self.address else local
 
     # --- block bodies -> values ------------------------------------------------
-    def block_values(self, block, scope: Scope) -> dict:
+    def block_values(self, block, scope: Scope, top: bool = True) -> dict:
+        """Attributes and nested blocks. Meta-arguments and meta blocks (lifecycle, provisioner)
+        exist only at the top of a resource: a nested ``lifecycle`` (aws_backup_plan) is data."""
         values: dict = {}
         for name, attribute in block.attributes.items():
-            if name in META_ARGUMENTS:
+            if top and name in META_ARGUMENTS:
                 continue
             values[name] = evaluate(attribute.expr, scope)
         for nested in block.blocks:
-            if nested.type in META_BLOCKS:
+            if top and nested.type in META_BLOCKS:
                 continue
             if nested.type == "dynamic" and nested.labels:
                 values.setdefault(nested.labels[0], []).extend(self.dynamic_values(nested, scope))
             else:
-                values.setdefault(nested.type, []).append(self.block_values(nested, scope))
+                values.setdefault(nested.type, []).append(self.block_values(nested, scope, top=False))
         return values
 
     def dynamic_values(self, block, scope: Scope) -> list:
@@ -289,7 +291,7 @@ class ModuleInstance:
             pairs = list(enumerate(collection))
         else:
             return [Unknown("dynamic for_each is not a collection")]
-        return [self.block_values(content, scope.with_names({iterator: {"key": k, "value": v}}))
+        return [self.block_values(content, scope.with_names({iterator: {"key": k, "value": v}}), top=False)
                 for k, v in pairs]
 
     # --- modules ---------------------------------------------------------------
@@ -393,12 +395,14 @@ def _lazy(expression, scope):
     return value
 
 
-def _attribute_locations(block) -> dict:
+def _attribute_locations(block, top: bool = True) -> dict:
     locations: dict[str, Location] = {name: attr.location for name, attr in block.attributes.items()}
     for nested in block.blocks:
+        if top and nested.type in META_BLOCKS:
+            continue
         name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
         locations.setdefault(name, nested.location)
-        for inner_name, inner in _attribute_locations(nested).items():
+        for inner_name, inner in _attribute_locations(nested, top=False).items():
             locations.setdefault(f"{name}.{inner_name}", inner)
     return locations
 

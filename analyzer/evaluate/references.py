@@ -47,7 +47,7 @@ def _each_value_targets(block, scope) -> set:
 
 def _nested_blocks(block, prefix=None):
     for nested in block.blocks:
-        if nested.type in META_BLOCKS:
+        if prefix is None and nested.type in META_BLOCKS:
             continue
         name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
         yield nested, prefix or name

@@ -85,6 +85,10 @@ def _check_attr(condition: dict, ctx: Context) -> Verdict:
         found = [condition.get("default")]
     verdicts = []
     for actual in found:
+        if operator_name in DECIDED_WHEN_SET and isinstance(actual, Unknown):
+            # Set in the configuration to something computed (an ARN, an id): it is set.
+            verdicts.append(Verdict(operator(actual, expected), path, f"{path} is set (value known after apply)"))
+            continue
         if isinstance(actual, Unknown) or (operator_name not in DECIDED_WHEN_SET and contains_unknown(actual)):
             reason = actual.reason if isinstance(actual, Unknown) else "contains values known only after apply"
             verdicts.append(Verdict(None, path, f"{path} is unknown ({reason})"))
