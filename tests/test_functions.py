@@ -115,6 +115,8 @@ CASES = [
     ("regex", ["(?P<x>a)(b)", "ab"], ERROR),
     ("regex", ["\\d", "\u0663"], ERROR),  # RE2's \d is ASCII-only
     ("regex", ["\\pL", "a"], UNKNOWN),  # valid RE2 that Python cannot run
+    ("regex", ["\\101+", "zAA"], "AA"),  # octal escape, not a backreference
+    ("regex", ["(a)\\1", "aa"], ERROR),  # RE2 has no backreferences
     ("regexall", ["[a-z]+", "1234abcd5678efgh9"], ["abcd", "efgh"]),
     ("regexall", ["[a-z]+", "123456789"], []),
     ("regexall", ["a*|b", "ab"], ["a", ""]),
@@ -133,6 +135,8 @@ CASES = [
     ("merge", [{"a": "b", "c": "d"}, {"e": "f", "c": "z"}], {"a": "b", "c": "z", "e": "f"}),
     ("merge", [{"a": "b"}, {"a": [1, 2], "c": "z"}, {"d": 3}], {"a": [1, 2], "c": "z", "d": 3}),
     ("merge", [{"a": 1}, None], {"a": 1}),
+    ("merge", [None], {}),
+    ("merge", [], {}),
     ("merge", [{"a": U}], {"a": U}),
     ("merge", [{"a": 1}, U], UNKNOWN),
     ("merge", [{"a": 1}, ["b"]], ERROR),
@@ -374,6 +378,7 @@ CASES = [
       "fd00:fd12:3456:7800:200::/72", "fd00:fd12:3456:7800:300::/88"]),
     ("cidrsubnets", ["10.0.0.0/24", 1, 1, 1], ERROR),
     ("cidrsubnets", ["10.0.0.0/24", 0], ERROR),
+    ("cidrsubnets", ["0.0.0.0/1", 1, 1], ERROR),  # Terraform fails on an all-zero base too
     # --- arity
     ("upper", [], ERROR),
     ("upper", ["a", "b"], ERROR),
@@ -413,22 +418,22 @@ def test_left_out_functions_are_absent() -> None:
 # --------------------------------------------------------------------------
 # Properties
 
-FAST = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000), st.text(max_size=8))
+short_text = st.text(alphabet="ab<&\"\\\n é☃", max_size=5)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000), short_text)
 values = st.recursive(
     scalars,
     lambda children: st.one_of(
-        st.lists(children, max_size=4),
-        st.dictionaries(st.text(max_size=4), children, max_size=4),
+        st.lists(children, max_size=3),
+        st.dictionaries(short_text, children, max_size=3),
     ),
-    max_leaves=12,
+    max_leaves=8,
 )
-flat_maps = st.dictionaries(st.text(max_size=4), scalars, max_size=5)
 
 
 @FAST
-@given(st.lists(flat_maps, min_size=1, max_size=4))
+@given(st.lists(st.dictionaries(short_text, scalars, max_size=4), min_size=1, max_size=4))
 def test_merge_later_maps_win_and_keys_are_the_union(maps: list[dict]) -> None:
     merged = FUNCTIONS["merge"](*maps)
     assert set(merged) == set().union(*maps)
@@ -436,12 +441,11 @@ def test_merge_later_maps_win_and_keys_are_the_union(maps: list[dict]) -> None:
         assert value == next(m[key] for m in reversed(maps) if key in m)
 
 
-def _nested_lists(depth: int = 3):
-    return st.recursive(scalars, lambda children: st.lists(children, max_size=4), max_leaves=15)
+nested_lists = st.recursive(scalars, lambda children: st.lists(children, max_size=3), max_leaves=10)
 
 
 @FAST
-@given(st.lists(_nested_lists(), max_size=5))
+@given(st.lists(nested_lists, max_size=4))
 def test_flatten_is_idempotent_and_leaves_no_lists(value: list) -> None:
     flat = FUNCTIONS["flatten"](value)
     assert not any(isinstance(item, list) for item in flat)
@@ -459,7 +463,7 @@ prefixes = st.one_of(
 def test_cidrsubnet_stays_inside_parent_and_is_distinct(prefix: str, newbits: int, data) -> None:
     parent = ipaddress.ip_network(prefix, strict=False)
     newbits = min(newbits, parent.max_prefixlen - parent.prefixlen)
-    numbers = data.draw(st.lists(st.integers(0, 2**newbits - 1), min_size=1, max_size=5, unique=True))
+    numbers = data.draw(st.lists(st.integers(0, 2**newbits - 1), min_size=1, max_size=4, unique=True))
     subnets = [ipaddress.ip_network(FUNCTIONS["cidrsubnet"](prefix, newbits, n)) for n in numbers]
     for subnet in subnets:
         assert subnet.subnet_of(parent)
@@ -468,11 +472,10 @@ def test_cidrsubnet_stays_inside_parent_and_is_distinct(prefix: str, newbits: in
 
 
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(),
-              st.floats(allow_nan=False, allow_infinity=False)),
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.text(max_size=5), children, max_size=4)),
-    max_leaves=15,
+    st.one_of(scalars, st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=4)),
+    lambda children: st.one_of(st.lists(children, max_size=3),
+                               st.dictionaries(short_text, children, max_size=3)),
+    max_leaves=8,
 )
 
 
@@ -485,17 +488,15 @@ def test_jsondecode_inverts_jsonencode(value: object) -> None:
 @FAST
 @given(json_values)
 def test_yamlencode_output_reads_back(value: object) -> None:
-    text = FUNCTIONS["yamlencode"](value)
-    decoded = FUNCTIONS["yamldecode"](text)
-    assert _close(decoded, value)
+    assert _same(FUNCTIONS["yamldecode"](FUNCTIONS["yamlencode"](value)), value)
 
 
-def _close(a: object, b: object) -> bool:
+def _same(a: object, b: object) -> bool:
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(_close, a, b))
+        return len(a) == len(b) and all(map(_same, a, b))
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
-    if isinstance(a, float) or isinstance(b, float):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, float) or isinstance(b, float):  # PyYAML reads floats through float()
         return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300)
     return a == b and type(a) is type(b)
 
@@ -503,19 +504,9 @@ def _close(a: object, b: object) -> bool:
 anything = st.one_of(values, st.floats(), st.just(U), st.lists(st.just(U), max_size=2))
 
 
-@settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(FAST, max_examples=200)
 @given(st.sampled_from(sorted(FUNCTIONS)), st.lists(anything, max_size=3))
 def test_functions_raise_only_function_error(name: str, args: list) -> None:
-    try:
-        FUNCTIONS[name](*args)
-    except FunctionError:
-        pass
-
-
-@pytest.mark.parametrize("name", sorted(FUNCTIONS))
-@FAST
-@given(args=st.lists(anything, max_size=3))
-def test_each_function_raises_only_function_error(name: str, args: list) -> None:
     try:
         FUNCTIONS[name](*args)
     except FunctionError:

@@ -632,3 +632,19 @@ resource "aws_iam_role_policy_attachment" "a" {{
     verdict = PREDICATES["managed_policy_attached"](contexts["aws_iam_role_policy_attachment.a"],
                                                     {"attr": "policy_arn", "policy": "AdministratorAccess"})
     assert verdict.value is expected, verdict
+
+
+@pytest.mark.parametrize("lifecycle", ["ignore_changes = [password]", 'ignore_changes = ["password"]',
+                                       "ignore_changes = all"])
+def test_secret_placeholder_ignored_by_lifecycle_is_not_hardcoded(tmp_path, lifecycle):
+    contexts = scope(tmp_path, {"main.tf": f'''
+resource "aws_db_instance" "db" {{
+  engine   = "postgres"
+  password = "changeme"
+  lifecycle {{
+    {lifecycle}
+  }}
+}}
+'''})
+    verdict = PREDICATES["secret_hardcoded"](contexts["aws_db_instance.db"], {"attr": "password"})
+    assert verdict.value is False, verdict

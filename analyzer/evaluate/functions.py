@@ -685,7 +685,8 @@ def _translate_re2(pattern: str) -> str:
                 out.append(piece)
                 continue
             in_class = char != "]"
-            out.append(char)
+            # Literal in RE2; Python reserves them for future set operations.
+            out.append("\\" + char if char in "[&~|" else char)
             i += 1
             continue
         if char == "[":
@@ -726,6 +727,9 @@ def _translate_escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
         return "\\Z", i + 2
     if letter == "Z":
         raise FunctionError("invalid escape sequence \\Z in regular expression")
+    if letter in "1234567" and pattern[i + 2 : i + 3] in tuple("01234567"):
+        octal = re.match(r"[0-7]{2,3}", pattern[i + 1 :]).group()  # RE2 octal escape, e.g. \101
+        return re.escape(chr(int(octal, 8))), i + 1 + len(octal)
     if letter in "123456789":
         raise FunctionError("invalid escape sequence (backreferences are not supported)")
     if letter in "pP":
@@ -1073,15 +1077,12 @@ def tf_concat(*lists):
 @_arity
 def tf_merge(*maps):
     result: dict = {}
-    all_null = True  # merge of only nulls (or of nothing) is null in Terraform
     for mapping in maps:
         if isinstance(mapping, Unknown):
             return mapping  # its keys could override anything
-        if mapping is None:
-            continue
-        result.update(_mapping(mapping))
-        all_null = False
-    return None if all_null else result
+        if mapping is not None:  # null arguments are skipped
+            result.update(_mapping(mapping))
+    return result
 
 
 @_arity
@@ -1533,6 +1534,10 @@ def tf_jsonencode(value):
     return unknown if unknown is not None else _json(value)
 
 
+def _json_number(literal: str) -> int | float:
+    return _from_decimal(Decimal(literal))  # integral JSON numbers become int, even 2.0
+
+
 def _json_constant(name: str):
     raise FunctionError(f"invalid JSON: {name} is not a JSON value")
 
@@ -1540,9 +1545,8 @@ def _json_constant(name: str):
 @_known
 def tf_jsondecode(text):
     text = _string(text)
-    to_number = lambda literal: _from_decimal(Decimal(literal))  # noqa: E731
     try:
-        return json.loads(text, parse_int=to_number, parse_float=to_number, parse_constant=_json_constant)
+        return json.loads(text, parse_int=_json_number, parse_float=_json_number, parse_constant=_json_constant)
     except (ValueError, RecursionError) as error:
         raise FunctionError(f"invalid JSON: {error}") from None
 
@@ -1580,7 +1584,7 @@ def tf_yamldecode(text):
         document = yaml.safe_load(_string(text))
     # PyYAML fails in many ways besides YAMLError (bad dates raise ValueError,
     # deep nesting RecursionError...); all of them mean invalid input.
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise FunctionError(f"invalid YAML: {first_line}") from None
     return _from_yaml(document)
@@ -1888,7 +1892,9 @@ def tf_cidrsubnets(prefix, *newbits):
             raise FunctionError(f"argument {position}: would extend prefix to {base + bits} bits, "
                                 f"which is too long for an IPv{network.version} address")
     # Like go-cidr: start from the subnet just before the base address, then
-    # take each next subnet of the requested size, aligned to that size.
+    # take each next subnet of the requested size, aligned to that size.  A base
+    # at address zero therefore "wraps" and fails, as it does in Terraform
+    # (hashicorp/terraform#35486).
     first_length = base + lengths[0]
     current, current_length = _align((int(network.network_address) - 1) % 2**width, first_length, width), first_length
     out = []

@@ -1033,9 +1033,9 @@ def _github_sub_restricted(statement: Statement) -> Answer:
             continue
         if str(key).lower() != f"{GITHUB_OIDC_HOST}:sub" or not _positive_operator(str(operator)):
             continue
-        known = [v for v in values if isinstance(v, str)]
-        if known and any(_open_github_subject(v) for v in known):
-            answers.append(Answer(False, f'{operator} {key} allows "{next(v for v in known if _open_github_subject(v))}"'))
+        open_subjects = [v for v in values if isinstance(v, str) and _open_github_subject(v)]
+        if open_subjects:
+            answers.append(Answer(False, f'{operator} {key} allows "{open_subjects[0]}"'))
         else:
             answers.append(Answer(True, f"{operator} {key}"))
     if not answers:

@@ -89,7 +89,10 @@ def _check_attr(condition: dict, ctx: Context) -> Verdict:
             # Set in the configuration to something computed (an ARN, an id): it is set.
             verdicts.append(Verdict(operator(actual, expected), path, f"{path} is set (value known after apply)"))
             continue
-        if isinstance(actual, Unknown) or (operator_name not in DECIDED_WHEN_SET and contains_unknown(actual)):
+        unknown_blocks = isinstance(actual, list) and actual and all(isinstance(a, Unknown) for a in actual)
+        if isinstance(actual, Unknown) or unknown_blocks or (
+                operator_name not in DECIDED_WHEN_SET and contains_unknown(actual)):
+            # A dynamic block over an unknown collection may generate no block at all.
             reason = actual.reason if isinstance(actual, Unknown) else "contains values known only after apply"
             verdicts.append(Verdict(None, path, f"{path} is unknown ({reason})"))
             continue

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from analyzer import expr as E
 from analyzer.evaluate.policy import (
-    Answer, Policy, allows_action_on_all_resources, allows_admin, attribute_expression,
-    denies_insecure_transport, github_oidc_unrestricted, parsed_file, policy_for, requires_mfa,
+    Answer, allows_action_on_all_resources, allows_admin, attribute_expression,
+    denies_insecure_transport, github_oidc_unrestricted, parsed_file, policy_for, requires_mfa, resource_block,
     wildcard_principal_allows,
 )
 from analyzer.evaluate.values import Unknown
@@ -338,8 +338,9 @@ def _hardcoded(expr, directory: str, in_child_module: bool, value_known: bool, d
             answers.append(_variable_hardcoded(first, directory, in_child_module, value_known, depth))
         elif reference.root == "local" and first:
             local = _local_expr(first, directory)
-            answers.append(Answer(None, f"local.{first} is not found") if local is None
-                           else _hardcoded(local, directory, in_child_module, value_known, depth + 1))
+            inner = (Answer(None, f"local.{first} is not found") if local is None
+                     else _hardcoded(local, directory, in_child_module, value_known, depth + 1))
+            answers.append(Answer(True, f"local.{first} is a literal in the code") if inner.value is True else inner)
         elif reference.root in ("each", "count"):
             answers.append(Answer(None, f"set from {reference.root}"))
         elif reference.root in ("path", "terraform"):
@@ -378,6 +379,26 @@ def _local_expr(name, directory):
     return None
 
 
+def _ignored_changes(resource, attr: str) -> bool:
+    """True when the resource's lifecycle.ignore_changes lists ``attr`` (or is ``all``)."""
+    block = resource_block(resource)
+    if block is None:
+        return False
+    for lifecycle in (b for b in block.blocks if b.type == "lifecycle"):
+        ignored = lifecycle.attributes.get("ignore_changes")
+        if ignored is None:
+            continue
+        items = ignored.expr.items if isinstance(ignored.expr, E.TupleExpr) else ()
+        if any(isinstance(item, E.Literal) and item.value == attr.split(".")[0] for item in items):
+            return True
+        for reference in E.traversals(ignored.expr):
+            if reference.root == "all" and not reference.steps:
+                return True
+            if reference.root == attr.split(".")[0]:
+                return True
+    return False
+
+
 def secret_hardcoded(ctx, args: dict) -> Verdict:
     """True when the secret in ``args.attr`` is written in the code: a literal, or a variable or
     local whose declaration holds a literal default. A variable without default, a resource
@@ -387,6 +408,9 @@ def secret_hardcoded(ctx, args: dict) -> Verdict:
     if value is None or value == "":
         return Verdict(False, attr, f"{attr} is not set")
     resource = ctx.resource
+    if _ignored_changes(resource, attr):
+        return Verdict(False, attr, f"{attr} is a placeholder: lifecycle.ignore_changes lets the real value "
+                                    "be set outside Terraform")
     expr = attribute_expression(resource, attr)
     value_known = not isinstance(value, Unknown)
     if expr is None:
@@ -409,4 +433,3 @@ IAM_PREDICATES: dict = {
     "secret_hardcoded": secret_hardcoded,
 }
 
-__all__ = ["IAM_PREDICATES", "Policy"]
