@@ -17,7 +17,7 @@ from analyzer.rules.iam_predicates import IAM_PREDICATES
 from analyzer.rules.predicates import PREDICATES
 
 UNKNOWN = Unknown("var.x has no value (no default, tfvars or -var)")
-COMPUTED = Unknown("aws_s3_bucket.b.arn is known only after apply")
+COMPUTED = Unknown("aws_s3_bucket.b.arn is known only after apply", origin="aws_s3_bucket.b.arn")
 
 
 def scope(tmp_path, files: dict):

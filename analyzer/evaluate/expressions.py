@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from analyzer import expr as E
-from analyzer.evaluate.values import Unknown, first_unknown, to_terraform_string, type_name
+from analyzer.evaluate.values import TemplateParts, Unknown, first_unknown, to_terraform_string, type_name
 
 try:  # the function library is a separate, table-tested module
     from analyzer.evaluate.functions import FUNCTIONS, FunctionError
@@ -93,7 +93,7 @@ def _get_attr(value, name):
         if name in value:
             return value[name]
         if isinstance(value, ResourceObject):
-            return Unknown(f"{value.address}.{name} is known only after apply")
+            return Unknown(f"{value.address}.{name} is known only after apply", origin=f"{value.address}.{name}")
         raise EvalError(f"object has no attribute {name!r}")
     if value is None:
         raise EvalError(f"attempt to get attribute {name!r} from null")
@@ -133,16 +133,21 @@ def _template(node, scope):
     if len(node.parts) == 1 and not isinstance(node.parts[0], str):
         return evaluate_strict(node.parts[0], scope)  # "${x}" keeps x's type, as in HCL
     pieces = []
+    unknown = None
     for part in node.parts:
         value = part if isinstance(part, str) else evaluate_strict(part, scope)
         if isinstance(value, Unknown):
-            return value
+            unknown = unknown or value
+            pieces.append(value)
+            continue
         if value is None:
             raise EvalError("cannot interpolate null")
         try:
             pieces.append(to_terraform_string(value))
         except TypeError as err:
             raise EvalError(str(err)) from None
+    if unknown is not None:
+        return Unknown(unknown.reason, partial=TemplateParts(tuple(pieces)))
     return "".join(pieces)
 
 
@@ -170,7 +175,10 @@ def _call(node, scope):
     if function is None:
         return Unknown(f"function {name}() is not evaluated by tfattest")
     try:
-        return function(*args)
+        result = function(*args)
+        if name == "jsonencode" and isinstance(result, Unknown) and len(args) == 1:
+            result = Unknown(result.reason, partial=args[0])  # the structure is still known
+        return result
     except FunctionError as err:
         raise EvalError(f"{name}(): {err}") from None
     except (TypeError, ValueError, ArithmeticError, KeyError, IndexError) as err:

@@ -11,8 +11,8 @@ A policy reaches a resource's values in one of four spellings:
 Three-valued throughout: a field, a statement element or a whole statement may be
 ``Unknown``; the helpers answer ``True`` / ``False`` / ``None`` (unknown) and never guess.
 Two documented readings of unknowns (both can only avoid a failure, never cause one):
-  * an unknown value whose reason says it is a computed resource attribute ("known only
-    after apply": an ARN, an id, an account id) is never the literal wildcard ``"*"``;
+  * an unknown value that stands for a computed resource attribute (``Unknown.origin``: an
+    ARN, an id, an account id) is never the literal wildcard ``"*"``;
   * a restricting condition (``aws:SourceArn`` ...) whose values are unknown still restricts.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from analyzer.evaluate.values import Unknown
+from analyzer.evaluate.values import TemplateParts, Unknown
 
 POLICY_DOCUMENT = "aws_iam_policy_document"
 _JSON_ATTRS = ("json", "minified_json")
@@ -385,12 +385,10 @@ def _linked_documents(ctx, edge_attr: str):
 
 
 def _document_for_unknown(unknown: Unknown, candidates):
-    """The policy document whose ``.json`` this unknown is, read from its reason."""
-    reason = unknown.reason
+    """The policy document whose computed ``.json`` this unknown is (from its origin)."""
     for document in candidates:
-        for suffix in _JSON_ATTRS:
-            if reason.startswith(f"{document.address}.{suffix} "):
-                return document
+        if unknown.origin in {f"{document.address}.{suffix}" for suffix in _JSON_ATTRS}:
+            return document
     return None
 
 
@@ -410,7 +408,7 @@ def document_policy(document, ctx, seen=frozenset()) -> Policy | Unknown:
     return from_policy_document_values(document.values, resolve)
 
 
-def _policy_of_value(value, ctx, edge_attr: str, source):
+def _policy_of_value(value, ctx, edge_attr: str):
     if value is None:
         return None
     if isinstance(value, (str, dict)):
@@ -419,7 +417,7 @@ def _policy_of_value(value, ctx, edge_attr: str, source):
         document = _document_for_unknown(value, _linked_documents(ctx, edge_attr) + _documents(ctx))
         if document is not None:
             return document_policy(document, ctx)
-        structured = policy_from_source(ctx.resource, *source)
+        structured = policy_from_partial(value)
         return structured if structured is not None else value
     return Unknown(f"policy is a {type(value).__name__}, not a JSON string")
 
@@ -456,20 +454,54 @@ def policy_for(ctx, attr: str) -> Policy | Unknown | None:
         return Unknown(f"{attr} holds several values")
     position = _element_position(ctx)
     edge_attr = position[0] if position else head
-    source = (position[0], position[1], attr) if position else (None, None, attr)
-    return _policy_of_value(found[0], ctx, edge_attr, source)
+    return _policy_of_value(found[0], ctx, edge_attr)
 
 
-# --- reading the structure of a partly unknown policy from the source ---------------
-# jsonencode({...}) is Unknown as soon as one leaf is (an ARN); so is a heredoc with an
-# unknown interpolation. The structure (effects, actions, principals, conditions) is still
-# written in the code: read it from the parse tree with every reference unknown. References
-# to resources and data sources become "known only after apply" (ids and ARNs); variables,
-# locals and module outputs become plain unknowns.
+# --- the known structure of a partly unknown policy ---------------------------------
+# jsonencode({...}) is Unknown as soon as one leaf is (an ARN), and so is a heredoc with an
+# unknown interpolation; the evaluator keeps what is known in ``Unknown.partial``: the object
+# given to jsonencode, or the template's pieces. Effects, actions, principals and conditions
+# are usually literal, so the policy can still be judged.
 
-_PARSED: dict = {}
 _SENTINEL = "__tfattest_unknown_{}__"
 _SENTINEL_RE = re.compile(r"__tfattest_unknown_(\d+)__")
+
+
+def _unsentinel(value, holes):
+    if isinstance(value, str):
+        match = _SENTINEL_RE.search(value)
+        return holes[int(match.group(1))] if match else value
+    if isinstance(value, list):
+        return [_unsentinel(v, holes) for v in value]
+    if isinstance(value, dict):
+        return {_unsentinel(k, holes): _unsentinel(v, holes) for k, v in value.items()}
+    return value
+
+
+def policy_from_partial(value: Unknown) -> Policy | None:
+    """The policy structure kept in an Unknown's ``partial``, or None."""
+    partial = value.partial
+    if isinstance(partial, dict):
+        return parse_policy_json(partial)
+    if isinstance(partial, TemplateParts):
+        holes, text = [], []
+        for part in partial.parts:
+            if isinstance(part, str):
+                text.append(part)
+            else:
+                text.append(_SENTINEL.format(len(holes)))
+                holes.append(part)
+        try:
+            document = json.loads("".join(text))
+        except ValueError:
+            return None
+        return parse_policy_json(_unsentinel(document, holes)) if isinstance(document, dict) else None
+    return None
+
+
+# --- source expressions (used by the hard-coded secret check) ------------------------
+
+_PARSED: dict = {}
 
 
 def parsed_file(path: str):
@@ -522,79 +554,6 @@ def attribute_expression(resource, attr: str, block_name=None, index=None):
     return attribute.expr if attribute is not None else None
 
 
-class _SourceScope:
-    """Every reference is unknown; only the literal structure of the expression remains."""
-
-    def __init__(self, names=None):
-        self.names = names or {}
-
-    def resolve_root(self, traversal):
-        from analyzer import expr as E
-
-        if traversal.root in self.names:
-            return self.names[traversal.root], traversal.steps
-        steps = traversal.steps
-        first = steps[0].name if steps and isinstance(steps[0], E.GetAttr) else ""
-        if traversal.root == "data":
-            return Unknown(f"data.{first} is known only after apply"), ()
-        if traversal.root in ("var", "local", "module", "each", "count", "path", "terraform", "self"):
-            return Unknown(f"{traversal.root}.{first} is not resolved when reading the policy structure"), ()
-        return Unknown(f"{traversal.root}.{first} is known only after apply"), ()
-
-    def with_names(self, names):
-        return _SourceScope({**self.names, **names})
-
-    def read_file(self, path):
-        from analyzer.evaluate.expressions import EvalError
-
-        raise EvalError("files are not read when reading the policy structure")
-
-    def file_exists(self, path):
-        return False
-
-
-def _unsentinel(value, holes):
-    if isinstance(value, str):
-        match = _SENTINEL_RE.search(value)
-        return holes[int(match.group(1))] if match else value
-    if isinstance(value, list):
-        return [_unsentinel(v, holes) for v in value]
-    if isinstance(value, dict):
-        return {_unsentinel(k, holes): _unsentinel(v, holes) for k, v in value.items()}
-    return value
-
-
-def policy_from_source(resource, block_name, index, attr) -> Policy | None:
-    """The policy structure written in the source for a partly unknown value, or None."""
-    from analyzer import expr as E
-    from analyzer.evaluate.expressions import evaluate
-
-    if resource is None:
-        return None
-    expr = attribute_expression(resource, attr, block_name, index)
-    scope = _SourceScope()
-    if isinstance(expr, E.Call) and expr.name == "jsonencode" and len(expr.args) == 1:
-        document = evaluate(expr.args[0], scope)
-        return parse_policy_json(document) if isinstance(document, dict) else None
-    if isinstance(expr, E.Template) and len(expr.parts) > 1:
-        holes, text = [], []
-        for part in expr.parts:
-            if isinstance(part, str):
-                text.append(part)
-                continue
-            if isinstance(part, E.Call) and part.name.startswith("__"):
-                return None  # a template directive: structure not modelled
-            value = evaluate(part, scope)
-            text.append(_SENTINEL.format(len(holes)))
-            holes.append(value if isinstance(value, Unknown) else Unknown("interpolated value"))
-        try:
-            document = json.loads("".join(text))
-        except ValueError:
-            return None
-        return parse_policy_json(_unsentinel(document, holes)) if isinstance(document, dict) else None
-    return None
-
-
 # --- three-valued logic -----------------------------------------------------------
 
 def _and(*answers: Answer) -> Answer:
@@ -639,8 +598,15 @@ def _statements(policy):
 
 
 def is_computed(value: Unknown) -> bool:
-    """An unknown that is a resource or data attribute computed at apply (an ARN, an id)."""
-    return isinstance(value, Unknown) and "known only after apply" in value.reason
+    """An unknown that cannot be the literal "*": a computed resource attribute (an ARN, an
+    id), or a template with literal text around its unknown parts ("arn:aws:iam::${x}:root")."""
+    if not isinstance(value, Unknown):
+        return False
+    if value.origin is not None:
+        return True
+    partial = value.partial
+    return isinstance(partial, TemplateParts) and any(
+        isinstance(part, str) and part.strip("*") for part in partial.parts)
 
 
 # --- wildcard matching (IAM: * and ?, actions case-insensitive) --------------------

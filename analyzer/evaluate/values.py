@@ -8,17 +8,33 @@ consumes it yields Unknown instead of a guess.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Unknown:
-    """A value only known at apply time. ``reason`` explains why, for humans."""
+    """A value only known at apply time. ``reason`` explains why, for humans.
+
+    ``origin`` names the computed attribute it stands for ("aws_kms_key.k.arn") when it is
+    one: such a value is an id or an ARN, never a literal like "*". ``partial`` keeps what is
+    known of a value that Terraform would treat as wholly unknown: the object given to
+    ``jsonencode`` or the pieces of a template, with Unknown leaves (policy analysis reads
+    the structure). Neither takes part in equality.
+    """
 
     reason: str = "known only after apply"
+    origin: str | None = field(default=None, compare=False)
+    partial: object = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
+
+
+@dataclass(frozen=True)
+class TemplateParts:
+    """The pieces of a string template that has unknown interpolations (str or Unknown)."""
+
+    parts: tuple
 
 
 UNKNOWN = Unknown()
