@@ -404,10 +404,16 @@ def test_function(name: str, args: list, expected: object) -> None:
         assert type(result) is type(expected) or isinstance(expected, (int, float)) and result == expected
 
 
-def test_unknown_keeps_its_reason() -> None:
-    reason = Unknown("aws_instance.web.id")
-    assert FUNCTIONS["upper"](reason) is reason
-    assert FUNCTIONS["jsonencode"]({"a": [reason]}) is reason
+def test_unknown_results_keep_the_reason_but_not_the_origin() -> None:
+    arn = Unknown("aws_kms_key.k.arn", origin="aws_kms_key.k.arn")
+    for result in (FUNCTIONS["upper"](arn), FUNCTIONS["jsonencode"]({"a": [arn]}),
+                   FUNCTIONS["element"](["*"], arn), FUNCTIONS["format"]("%s*", arn)):
+        assert isinstance(result, Unknown)
+        assert result.reason == "aws_kms_key.k.arn"
+        assert result.origin is None  # the result is not that ARN
+    # An element handed back as it is keeps its identity.
+    assert FUNCTIONS["element"]([arn], 0) is arn
+    assert FUNCTIONS["lookup"]({"k": arn}, "k") is arn
 
 
 def test_left_out_functions_are_absent() -> None:

@@ -107,25 +107,39 @@ def _known(fn: Callable) -> Callable:
     def call(*args):
         check(args)
         unknown = first_unknown(*args)
-        return unknown if unknown is not None else fn(*args)
+        return fn(*args) if unknown is None else _derived(unknown)
 
     return call
 
 
-def _find_unknown(*values: object) -> Unknown | None:
-    """The first Unknown at any depth, so its reason can be propagated."""
+def _derived(unknown: Unknown) -> Unknown:
+    """The unknown result of a computation on an unknown input.
+
+    It keeps the input's reason but not its ``origin`` or ``partial``: those
+    describe the input (say, an ARN), not what was computed from it.
+    """
+    return Unknown(unknown.reason)
+
+
+def _first_unknown_in(*values: object) -> Unknown | None:
     for value in values:
         if isinstance(value, Unknown):
             return value
         if isinstance(value, list):
-            found = _find_unknown(*value)
+            found = _first_unknown_in(*value)
         elif isinstance(value, dict):
-            found = _find_unknown(*value.values())
+            found = _first_unknown_in(*value.values())
         else:
             found = None
         if found is not None:
             return found
     return None
+
+
+def _find_unknown(*values: object) -> Unknown | None:
+    """A result standing for the first Unknown at any depth of ``values``, if any."""
+    found = _first_unknown_in(*values)
+    return None if found is None else _derived(found)
 
 
 # --------------------------------------------------------------------------
@@ -861,12 +875,12 @@ def tf_format(fmt, *args):
 @_arity
 def tf_formatlist(fmt, *args):
     if isinstance(fmt, Unknown):
-        return fmt
+        return _derived(fmt)
     fmt = _string(fmt)
     length, chooser = None, 0
     for position, arg in enumerate(args, start=1):
         if isinstance(arg, Unknown):
-            return arg  # could be a list of any length
+            return _derived(arg)  # could be a list of any length
         if isinstance(arg, list):
             if length is None:
                 length, chooser = len(arg), position
@@ -1079,7 +1093,7 @@ def tf_merge(*maps):
     result: dict = {}
     for mapping in maps:
         if isinstance(mapping, Unknown):
-            return mapping  # its keys could override anything
+            return _derived(mapping)  # its keys could override anything
         if mapping is not None:  # null arguments are skipped
             result.update(_mapping(mapping))
     return result
@@ -1089,7 +1103,7 @@ def tf_merge(*maps):
 def tf_lookup(mapping, key, default=_MISSING):
     unknown = first_unknown(mapping, key)
     if unknown is not None:
-        return unknown
+        return _derived(unknown)
     mapping, key = _mapping(mapping), _string(key)
     if key in mapping:
         return mapping[key]
@@ -1126,7 +1140,7 @@ def _flatten_into(items: list, out: list) -> Unknown | None:
 def tf_flatten(lst):
     out: list = []
     unknown = _flatten_into(_sequence(lst), out)
-    return out if unknown is None else unknown
+    return out if unknown is None else _derived(unknown)
 
 
 @_known
@@ -1169,12 +1183,12 @@ def tf_length(value):
 @_arity
 def tf_contains(lst, value):
     if isinstance(lst, Unknown):
-        return lst
+        return _derived(lst)
     items = _sequence(lst)
     if not items:
         return False
     if isinstance(value, Unknown):
-        return value
+        return _derived(value)
     undecided = None
     for item in items:
         equal = _equal(item, value)
@@ -1195,7 +1209,7 @@ def tf_coalesce(*values):
     as_string = mixed or kinds == {"string"}
     for value in values:
         if isinstance(value, Unknown):
-            return value
+            return _derived(value)  # if it turns out null or "", a later argument wins
         if value is None:
             continue
         if as_string:
@@ -1215,7 +1229,7 @@ def tf_coalescelist(*lists):
             raise FunctionError("coalescelist arguments must be lists or tuples")
     for lst in lists:
         if isinstance(lst, Unknown):
-            return lst
+            return _derived(lst)
         if lst:
             return lst
     raise FunctionError("no non-null arguments")
@@ -1317,7 +1331,7 @@ def tf_zipmap(keys, values):
     keys, values = _sequence(keys), _sequence(values)
     unknown = first_unknown(*keys)
     if unknown is not None:
-        return unknown
+        return _derived(unknown)
     if len(keys) != len(values):
         raise FunctionError(f"number of keys ({len(keys)}) does not match number of values ({len(values)})")
     out = {}
@@ -1391,7 +1405,7 @@ def _bool_elements(lst: object) -> list:
 def tf_alltrue(lst):
     for flag in _bool_elements(lst):
         if isinstance(flag, Unknown):
-            return flag
+            return _derived(flag)
         if not flag:  # null counts as false
             return False
     return True
@@ -1402,7 +1416,7 @@ def tf_anytrue(lst):
     undecided = None
     for flag in _bool_elements(lst):
         if isinstance(flag, Unknown):
-            undecided = undecided or flag
+            undecided = undecided or _derived(flag)
         elif flag:
             return True
     return undecided if undecided is not None else False
