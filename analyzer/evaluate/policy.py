@@ -664,8 +664,9 @@ def _effect_is(statement: Statement, effect: str) -> Answer:
 
 # --- the questions rules ask -------------------------------------------------------
 
-def allows_admin(policy) -> Answer:
-    """An Allow statement granting action ``*`` (or ``*:*``) on resource ``*``."""
+def _some_statement(policy, judge, none_found: str) -> Answer:
+    """Kleene OR over the statements of ``judge(statement, label)``. An unknown policy or
+    statement is unknown; a True answer carries the judge's own evidence."""
     statements = _statements(policy)
     if isinstance(statements, Answer):
         return statements
@@ -674,21 +675,31 @@ def allows_admin(policy) -> Answer:
         if isinstance(statement, Unknown):
             answers.append(Answer(None, f"statement {index + 1} is unknown ({statement.reason})"))
             continue
-        result = _and(
-            _effect_is(statement, "Allow"),
-            _any_element(statement.actions, lambda a: a.strip() in ("*", "*:*"), "action"),
-            _any_element(statement.resources, lambda r: r.strip() == "*", "resource", computed_never=True),
-        )
         label = _label(statement, index)
-        if result.value is True:
-            result = Answer(True, f'{label} allows action "*" on resource "*"')
-        elif result.value is None:
+        result = judge(statement, label)
+        if result.value is None:
             result = Answer(None, f"{label}: {result.evidence}")
         answers.append(result)
     found = _or(answers)
     if found.value is False or not answers:
-        return Answer(False, 'no statement allows "*" on "*"')
+        return Answer(False, none_found)
     return found
+
+
+def _true_as(result: Answer, evidence: str) -> Answer:
+    return Answer(True, evidence) if result.value is True else result
+
+
+def allows_admin(policy) -> Answer:
+    """An Allow statement granting action ``*`` (or ``*:*``) on resource ``*``."""
+    def judge(statement, label):
+        return _true_as(_and(
+            _effect_is(statement, "Allow"),
+            _any_element(statement.actions, lambda a: a.strip() in ("*", "*:*"), "action"),
+            _any_element(statement.resources, lambda r: r.strip() == "*", "resource", computed_never=True),
+        ), f'{label} allows action "*" on resource "*"')
+
+    return _some_statement(policy, judge, 'no statement allows "*" on "*"')
 
 
 def allows_action_on_all_resources(policy, action: str, exclude_full_admin: bool = True) -> Answer:
@@ -696,36 +707,22 @@ def allows_action_on_all_resources(policy, action: str, exclude_full_admin: bool
 
     With ``exclude_full_admin``, statements allowing ``*`` are left to ``allows_admin``.
     """
-    statements = _statements(policy)
-    if isinstance(statements, Answer):
-        return statements
-    answers = []
-    for index, statement in statements:
-        if isinstance(statement, Unknown):
-            answers.append(Answer(None, f"statement {index + 1} is unknown ({statement.reason})"))
-            continue
-        label = _label(statement, index)
+    def judge(statement, label):
         known_actions = [a for a in statement.actions if isinstance(a, str)]
         if exclude_full_admin and any(a.strip() in ("*", "*:*") for a in known_actions) \
                 and "*" in statement.resources:
-            answers.append(Answer(False, f"{label} is full admin (reported separately)"))
-            continue
+            return Answer(False, f"{label} is full admin (reported separately)")
         matching = _any_element(statement.actions, lambda a: action_matches(a, action), "action")
         if statement.not_actions and not statement.actions:
             matching = _not(_any_element(statement.not_actions, lambda a: action_matches(a, action),
                                          "excluded action"))
             matching = Answer(matching.value, f"NotAction does not exclude {action}")
-        result = _and(_effect_is(statement, "Allow"), matching,
-                      _any_element(statement.resources, lambda r: r.strip() == "*", "resource", computed_never=True))
-        if result.value is True:
-            result = Answer(True, f'{label} allows {action} on resource "*"')
-        elif result.value is None:
-            result = Answer(None, f"{label}: {result.evidence}")
-        answers.append(result)
-    found = _or(answers)
-    if found.value is False or not answers:
-        return Answer(False, f'no statement allows {action} on "*"')
-    return found
+        return _true_as(_and(
+            _effect_is(statement, "Allow"), matching,
+            _any_element(statement.resources, lambda r: r.strip() == "*", "resource", computed_never=True),
+        ), f'{label} allows {action} on resource "*"')
+
+    return _some_statement(policy, judge, f'no statement allows {action} on "*"')
 
 
 RESTRICTING_KEYS = frozenset(k.lower() for k in (
@@ -803,31 +800,19 @@ def wildcard_principal_allows(policy, extra_keys=(), extra_true_keys=()) -> Answ
     without a condition restricting who or where (aws:SourceArn, aws:PrincipalOrgID, ...)."""
     keys = RESTRICTING_KEYS | {k.lower() for k in extra_keys}
     true_keys = RESTRICTING_TRUE_KEYS | {k.lower() for k in extra_true_keys}
-    statements = _statements(policy)
-    if isinstance(statements, Answer):
-        return statements
-    answers = []
-    for index, statement in statements:
-        if isinstance(statement, Unknown):
-            answers.append(Answer(None, f"statement {index + 1} is unknown ({statement.reason})"))
-            continue
-        label = _label(statement, index)
+
+    def judge(statement, label):
         if isinstance(statement.not_principals, Unknown):
             public = Answer(None, "NotPrincipal is unknown")
         elif statement.not_principals:
             public = Answer(True, "NotPrincipal (everyone but the listed principals)")
         else:
             public = _principal_is_wildcard(statement.principals)
-        result = _and(_effect_is(statement, "Allow"), public, _not(_restricted(statement, keys, true_keys)))
-        if result.value is True:
-            result = Answer(True, f"{label} allows {public.evidence} without a restricting condition")
-        elif result.value is None:
-            result = Answer(None, f"{label}: {result.evidence}")
-        answers.append(result)
-    found = _or(answers)
-    if found.value is False or not answers:
-        return Answer(False, "no statement allows a wildcard principal without a restricting condition")
-    return found
+        return _true_as(_and(_effect_is(statement, "Allow"), public, _not(_restricted(statement, keys, true_keys))),
+                        f"{label} allows {public.evidence} without a restricting condition")
+
+    return _some_statement(policy, judge,
+                           "no statement allows a wildcard principal without a restricting condition")
 
 
 def _conditions(statement: Statement):
@@ -853,50 +838,28 @@ def _has_condition(statement: Statement, operators, key: str, value: str) -> Ans
 
 def denies_insecure_transport(policy, service: str = "s3") -> Answer:
     """A Deny for every principal of all ``service`` actions when aws:SecureTransport is false."""
-    statements = _statements(policy)
-    if isinstance(statements, Answer):
-        return statements
-    answers = []
-    for index, statement in statements:
-        if isinstance(statement, Unknown):
-            answers.append(Answer(None, f"statement {index + 1} is unknown ({statement.reason})"))
-            continue
+    def judge(statement, label):
         if statement.actions or not statement.not_actions:
             actions = _any_element(statement.actions, lambda a: covers_service(a, service), "action")
         else:
             excluded = _any_element(statement.not_actions, lambda a: may_touch_service(a, service), "NotAction")
             actions = Answer(None if excluded.value is None else not excluded.value, "NotAction")
-        result = _and(
+        return _true_as(_and(
             _effect_is(statement, "Deny"),
             _principal_is_wildcard(statement.principals),
             actions,
             _has_condition(statement, ("bool", "boolifexists"), "aws:SecureTransport", "false"),
-        )
-        label = _label(statement, index)
-        if result.value is True:
-            result = Answer(True, f"{label} denies {service} requests when aws:SecureTransport is false")
-        elif result.value is None:
-            result = Answer(None, f"{label}: {result.evidence}")
-        answers.append(result)
-    found = _or(answers)
-    if found.value is False or not answers:
-        return Answer(False, f"no statement denies {service} requests without TLS (aws:SecureTransport false)")
-    return found
+        ), f"{label} denies {service} requests when aws:SecureTransport is false")
+
+    return _some_statement(policy, judge,
+                           f"no statement denies {service} requests without TLS (aws:SecureTransport false)")
 
 
 def requires_mfa(policy) -> Answer:
     """MFA enforced: a broad Deny (action ``*`` or NotAction) when aws:MultiFactorAuthPresent is
     false (Bool/BoolIfExists) or aws:MultiFactorAuthAge is null, or an Allow that requires
     aws:MultiFactorAuthPresent true (Bool) or a NumericLessThan aws:MultiFactorAuthAge."""
-    statements = _statements(policy)
-    if isinstance(statements, Answer):
-        return statements
-    answers = []
-    for index, statement in statements:
-        if isinstance(statement, Unknown):
-            answers.append(Answer(None, f"statement {index + 1} is unknown ({statement.reason})"))
-            continue
-        label = _label(statement, index)
+    def judge(statement, label):
         broad = _any_element(statement.actions, lambda a: a.strip() in ("*", "*:*"), "action")
         if statement.not_actions:
             broad = Answer(True, "NotAction")
@@ -910,17 +873,10 @@ def requires_mfa(policy) -> Answer:
             _or([_has_condition(statement, ("bool",), "aws:MultiFactorAuthPresent", "true"),
                  _numeric_mfa_age(statement)]),
         )
-        result = _or([deny, allow])
-        if result.value is True:
-            kind = "denies requests without MFA" if deny.value is True else "allows only with MFA"
-            result = Answer(True, f"{label} {kind}")
-        elif result.value is None:
-            result = Answer(None, f"{label}: {result.evidence}")
-        answers.append(result)
-    found = _or(answers)
-    if found.value is False or not answers:
-        return Answer(False, "no statement requires MFA (aws:MultiFactorAuthPresent)")
-    return found
+        kind = "denies requests without MFA" if deny.value is True else "allows only with MFA"
+        return _true_as(_or([deny, allow]), f"{label} {kind}")
+
+    return _some_statement(policy, judge, "no statement requires MFA (aws:MultiFactorAuthPresent)")
 
 
 def _numeric_mfa_age(statement: Statement) -> Answer:
@@ -940,30 +896,15 @@ GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 def github_oidc_unrestricted(policy) -> Answer:
     """A trust statement for GitHub Actions OIDC without a ``token.actions...:sub`` condition
     naming a repository (any repository on GitHub could then assume the role)."""
-    statements = _statements(policy)
-    if isinstance(statements, Answer):
-        return statements
-    answers = []
-    for index, statement in statements:
-        if isinstance(statement, Unknown):
-            answers.append(Answer(None, f"statement {index + 1} is unknown ({statement.reason})"))
-            continue
-        label = _label(statement, index)
+    def judge(statement, label):
         github = _trusts_github(statement)
         if github.value is False:
-            answers.append(Answer(False, ""))
-            continue
-        result = _and(_effect_is(statement, "Allow"), github, _not(_github_sub_restricted(statement)))
-        if result.value is True:
-            result = Answer(True, f"{label} trusts GitHub Actions OIDC without restricting "
-                                  f"{GITHUB_OIDC_HOST}:sub to a repository")
-        elif result.value is None:
-            result = Answer(None, f"{label}: {result.evidence}")
-        answers.append(result)
-    found = _or(answers)
-    if found.value is False or not answers:
-        return Answer(False, "no GitHub Actions OIDC trust without a repository (sub) condition")
-    return found
+            return Answer(False, "")
+        return _true_as(_and(_effect_is(statement, "Allow"), github, _not(_github_sub_restricted(statement))),
+                        f"{label} trusts GitHub Actions OIDC without restricting {GITHUB_OIDC_HOST}:sub "
+                        "to a repository")
+
+    return _some_statement(policy, judge, "no GitHub Actions OIDC trust without a repository (sub) condition")
 
 
 def _trusts_github(statement: Statement) -> Answer:
