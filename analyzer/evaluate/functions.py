@@ -1610,7 +1610,8 @@ def _yaml_quote(text: str) -> str:
     out = []
     for char in json.dumps(text, ensure_ascii=False):
         code = ord(char)
-        if char in "\x85\u2028\u2029\ufeff" or 0x7F <= code < 0xA0 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        breaks_line = char in "\x85\u2028\u2029\ufeff"
+        if breaks_line or 0x7F <= code < 0xA0 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
             out.append(f"\\u{code:04x}")
         else:
             out.append(char)

@@ -88,7 +88,8 @@ def _instance_key_suffix(key) -> str:
 
 class ModuleInstance:
     def __init__(self, project: Project, directory: str, address: str = "", manifest_key: str = "",
-                 root_dir: str | None = None, inputs=None, depth: int = 0, call_scope=None, call_block=None):
+                 root_dir: str | None = None, inputs=None, depth: int = 0, call_scope=None, call_block=None,
+                 lineage: tuple = ()):
         self.project = project
         self.directory = directory
         self.address = address
@@ -98,6 +99,7 @@ class ModuleInstance:
         self.depth = depth
         self.call_scope = call_scope  # the caller's scope, to follow var.* references upward
         self.call_block = call_block
+        self.lineage = lineage + (os.path.normpath(directory),)  # module directories up to the root
         self.files = project.cache.directory(directory)
         self.variables: dict = {}
         self.locals: dict = {}
@@ -318,6 +320,12 @@ class ModuleInstance:
         result = []
         for name, block in self.module_calls.items():
             directory, manifest_key = self.module_directory(name, block)
+            if directory and os.path.normpath(directory) in self.lineage:
+                self.project.report_once(("cycle", block.location.path, block.location.start_line), Problem(
+                    block.location.path, block.location.start_line,
+                    f"module.{name} calls a module that contains this call (source {directory!r}): "
+                    "Terraform rejects this cycle; the call is not followed", "parse-error"))
+                directory = None
             for instance_key, names, exists in self.expansions(block, Scope(self)):
                 child = None
                 if directory and self.depth < MAX_MODULE_DEPTH:
@@ -328,7 +336,7 @@ class ModuleInstance:
                     child = ModuleInstance(self.project, directory,
                                            f"{self.address}.{address}" if self.address else address,
                                            manifest_key, self.root_dir, inputs, self.depth + 1,
-                                           call_scope, block)
+                                           call_scope, block, self.lineage)
                 result.append((name, instance_key, child, exists))
         self._children["children"] = result
         return result

@@ -409,7 +409,7 @@ def document_policy(document, ctx, seen=frozenset()) -> Policy | Unknown:
 
 
 def _policy_of_value(value, ctx, edge_attr: str):
-    if value is None:
+    if value is None or value == "":  # "" is Terraform 0.11's "no policy"
         return None
     if isinstance(value, (str, dict)):
         return parse_policy_json(value)

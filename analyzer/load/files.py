@@ -45,6 +45,8 @@ def parse_bytes(path: str, data: bytes) -> ParsedFile:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         return ParsedFile(path, digest, (), (Problem(path, line, "file is not valid UTF-8", "read-error"),))
+    # Windows checkouts: the grammar only knows "\n"; line numbers are unchanged.
+    text = text.replace("\r\n", "\n")
     if path.endswith(".json"):
         blocks, problems = parse_json_blocks(text, path)
     else:

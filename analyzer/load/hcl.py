@@ -381,7 +381,7 @@ class _Converter:
     def x_provider_function_call(self, node):
         children = _significant(node.children)
         names = [self.identifier(c) for c in children if isinstance(c, Tree) and c.data == "identifier"]
-        return E.Call("provider::" + "::".join(names), ())
+        return E.Call("::".join(names), ())
 
     def x_unary_op(self, node):
         op, operand = node.children[0], node.children[1]

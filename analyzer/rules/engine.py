@@ -177,6 +177,10 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
         else:
             inner = check(assertion, Context(other.values, other, ctx.graph, ctx.by_type))
             verdicts.append(Verdict(inner.value, via, f"{other.address}: {inner.evidence}"))
+    # A related resource whose count/for_each is unknown may not exist: it cannot make a pass.
+    verdicts = [Verdict(None, v.attr, f"{v.evidence} (but it may not be created: count/for_each unknown)")
+                if v.value is True and isinstance(other.exists, Unknown) else v
+                for v, other in zip(verdicts, candidates.values())]
     names = "/".join(sorted(types))
     match = spec.get("match", "any")
     if match == "all":
@@ -192,8 +196,18 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+_VALUE_GENERATORS = ("random_", "time_", "null_resource", "terraform_data")
+
+
 def _links_elsewhere(graph, address: str, via: str) -> bool:
-    return any(via in graph.edges[address, target]["attributes"] for target in graph.successors(address))
+    """Does ``address`` refer, through ``via``, to some other managed resource? A reference to a
+    value generator (random_pet.x.id) or a data source could still be our resource's name."""
+    for target in graph.successors(address):
+        other = graph.nodes[target]["resource"]
+        if via in graph.edges[address, target]["attributes"] and other.mode == "managed" \
+                and not other.type.startswith(_VALUE_GENERATORS):
+            return True
+    return False
 
 
 def _check_in_scope(spec: dict, ctx: Context) -> Verdict:

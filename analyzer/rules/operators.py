@@ -64,7 +64,8 @@ def _compare(check):
 
 
 def exists(actual, expected):
-    present = actual is not None and actual != [] and actual != {}
+    # "" was Terraform 0.11's way to leave an optional string unset; providers still read it so.
+    present = actual not in (None, "", [], {})
     return present == bool(expected)
 
 

@@ -1,0 +1,69 @@
+"""Cases found by scanning real-world modules (terraform-aws-modules, cloudposse, terragoat)."""
+from __future__ import annotations
+
+from analyzer.scan import ScanOptions, scan
+
+
+def statuses(tmp_path, text, rule, name="main.tf", raw=None):
+    path = tmp_path / name
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        path.write_text(text)
+    report = scan([str(tmp_path)], ScanOptions(only=(rule,), environ={}))
+    return {r.address: r.status for r in report.results}, report
+
+
+def test_crlf_files_parse(tmp_path):
+    found, report = statuses(tmp_path, None, "AWS-EBS-001",
+                             raw=b'resource "aws_ebs_volume" "v" {\r\n  availability_zone = "a"\r\n  size = 1\r\n}\r\n')
+    assert not report.problems and found == {"aws_ebs_volume.v": "fail"}
+
+
+def test_empty_string_is_unset_like_terraform_0_11(tmp_path):
+    found, _ = statuses(tmp_path, 'resource "aws_db_instance" "d" {\n  replicate_source_db = ""\n'
+                                  '  storage_encrypted = false\n}\n', "AWS-RDS-001")
+    assert found == {"aws_db_instance.d": "fail"}
+
+
+def test_related_resource_that_may_not_exist_does_not_pass(tmp_path):
+    found, _ = statuses(tmp_path, '''
+variable "block" { type = bool }
+resource "aws_s3_bucket" "b" { bucket = "b" }
+resource "aws_s3_bucket_public_access_block" "p" {
+  count                   = var.block ? 1 : 0
+  bucket                  = aws_s3_bucket.b.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+''', "AWS-S3-002")
+    assert found == {"aws_s3_bucket.b": "unknown"}
+
+
+def test_control_named_by_a_generated_value_is_unknown_not_fail(tmp_path):
+    found, _ = statuses(tmp_path, '''
+resource "random_pet" "name" {}
+resource "aws_s3_bucket" "b" { bucket = random_pet.name.id }
+resource "aws_s3_bucket_public_access_block" "p" {
+  bucket                  = random_pet.name.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+''', "AWS-S3-002")
+    assert found == {"aws_s3_bucket.b": "unknown"}
+
+
+def test_empty_policy_string_means_no_policy(tmp_path):
+    found, _ = statuses(tmp_path, 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n  policy = ""\n}\n', "AWS-S3-101")
+    assert found == {"aws_s3_bucket.b": "pass"}
+
+
+def test_module_calling_itself_is_reported_not_followed(tmp_path):
+    _, report = statuses(tmp_path, 'module "self" {\n  source = "./"\n}\nresource "aws_ebs_volume" "v" {\n'
+                                   '  availability_zone = "a"\n  size = 1\n  encrypted = true\n}\n', "AWS-EBS-001")
+    assert [r.address for r in report.results] == ["aws_ebs_volume.v"]
+    assert any("cycle" in p.message for p in report.problems)
