@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from analyzer import __version__
 from analyzer.evaluate.module import ModuleInstance, Project
-from analyzer.evaluate.references import all_instance_edges
+from analyzer.evaluate.references import all_instance_edges, narrow_edges
 from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache, is_terraform_file, module_directories, terraform_files_in
 from analyzer.load.plan import looks_like_plan
@@ -114,7 +114,7 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
         if scope.sha256:
             plan_inputs.append(InputFile(_relative(os.path.abspath(plan_path), source_root), scope.sha256))
         resource_count += sum(1 for r in scope.resources if r.mode == "managed")
-        graph = build_graph(scope.resources, scope.edges)
+        graph = build_graph(scope.resources, narrow_edges(scope.edges, scope.resources))
         scope_results = evaluate_scope(rules, scope.resources, graph, _relative(plan_path, source_root),
                                        scope.anchor, options.account_scope)
         if options.changed_only:
@@ -130,7 +130,7 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
         module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
         resources = module.instances(_relative(root, source_root))
         resource_count += sum(1 for r in resources if r.mode == "managed")
-        graph = build_graph(resources, all_instance_edges(module))
+        graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
         anchor = _anchor(module)
         results.extend(evaluate_scope(rules, resources, graph, _relative(root, source_root), anchor,
                                       options.account_scope))

@@ -67,3 +67,22 @@ def test_module_calling_itself_is_reported_not_followed(tmp_path):
                                    '  availability_zone = "a"\n  size = 1\n  encrypted = true\n}\n', "AWS-EBS-001")
     assert [r.address for r in report.results] == ["aws_ebs_volume.v"]
     assert any("cycle" in p.message for p in report.problems)
+
+
+def test_reference_to_one_element_is_not_credited_to_every_instance(tmp_path):
+    found, _ = statuses(tmp_path, '''
+resource "aws_s3_bucket" "b" {
+  for_each = toset(["logs", "data"])
+  bucket   = "acme-${each.key}"
+}
+locals {
+  ids = { for k, b in aws_s3_bucket.b : k => b.id }
+}
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = local.ids["logs"]
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+''', "AWS-S3-003")
+    assert found == {'aws_s3_bucket.b["logs"]': "pass", 'aws_s3_bucket.b["data"]': "fail"}

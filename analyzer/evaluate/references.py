@@ -151,3 +151,33 @@ def all_instance_edges(module) -> list[tuple[str, str, str]]:
         if child is not None:
             edges.extend(all_instance_edges(child))
     return edges
+
+
+def _instance_base(address: str) -> str:
+    return address[: address.rfind("[")] if address.endswith("]") else address
+
+
+def narrow_edges(edges, resources) -> list:
+    """Keep, among several instances of one resource that an attribute refers to, the one its
+    value actually names: ``bucket = local.ids["logs"]`` reaches every instance of
+    aws_s3_bucket.b through the for expression, but its value is (the id of) ``b["logs"]``."""
+    by_address = {r.address: r for r in resources}
+    groups: dict = {}
+    for source, attribute, target in edges:
+        groups.setdefault((source, attribute, _instance_base(target)), []).append(target)
+    narrowed = []
+    for (source, attribute, _), targets in groups.items():
+        if len(targets) > 1 and source in by_address:
+            targets = _named_targets(by_address[source].values.get(attribute), targets, by_address) or targets
+        narrowed.extend((source, attribute, target) for target in targets)
+    return narrowed
+
+
+def _named_targets(value, targets, by_address) -> list:
+    if isinstance(value, Unknown) and value.origin:
+        named = value.origin.rsplit(".", 1)[0]
+        return [t for t in targets if t == named]
+    if isinstance(value, str) and value:
+        return [t for t in targets if t in by_address and any(
+            v == value for v in by_address[t].values.values() if isinstance(v, str))]
+    return []
