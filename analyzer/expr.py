@@ -123,6 +123,12 @@ def traversals(expr: object):
             stack.extend(step.key for step in node.steps if isinstance(step, Index))
         elif isinstance(node, Template):
             stack.extend(p for p in node.parts if not isinstance(p, str))
+        elif isinstance(node, TemplateIf):
+            stack.extend((node.condition, node.if_true, node.if_false))
+        elif isinstance(node, TemplateFor):
+            stack.append(node.collection)
+            bound = {node.value_var, node.key_var}
+            yield from (t for t in traversals(node.body) if t.root not in bound)
         elif isinstance(node, Call):
             stack.extend(node.args)
         elif isinstance(node, Conditional):
@@ -159,3 +165,22 @@ def traversal_parts(traversal: Traversal) -> list:
         else:
             break
     return parts
+
+
+@dataclass(frozen=True)
+class TemplateIf:
+    """``%{ if cond }...%{ else }...%{ endif }`` inside a template: parts are Templates."""
+
+    condition: "Expr"
+    if_true: "Template"
+    if_false: "Template"
+
+
+@dataclass(frozen=True)
+class TemplateFor:
+    """``%{ for k, v in coll }...%{ endfor }`` inside a template."""
+
+    key_var: str | None
+    value_var: str
+    collection: "Expr"
+    body: "Template"

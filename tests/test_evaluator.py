@@ -12,7 +12,7 @@ from analyzer.load.hcl import parse_expression
 
 
 def value(source, **names):
-    from analyzer.evaluate.module import _ConstantScope
+    from analyzer.evaluate.expressions import NamesOnlyScope as _ConstantScope
     return evaluate(parse_expression(source), _ConstantScope(names))
 
 
@@ -57,7 +57,7 @@ def test_try_and_can():
        st.sampled_from([1, "a", True, None, [1]]))
 def test_binary_operators_never_raise(left, op, right):
     from analyzer.evaluate.expressions import EvalError, evaluate_strict
-    from analyzer.evaluate.module import _ConstantScope
+    from analyzer.evaluate.expressions import NamesOnlyScope as _ConstantScope
     from analyzer import expr as E
     node = E.BinaryOp(op, E.Literal(left) if not isinstance(left, list) else E.TupleExpr(tuple(E.Literal(x) if not isinstance(x, list) else E.TupleExpr(()) for x in left)), E.Literal(right) if not isinstance(right, list) else E.TupleExpr((E.Literal(1),)))
     try:
@@ -153,3 +153,33 @@ def test_reference_cycle_is_unknown(tmp_path):
 
 def test_tfvars_constants():
     assert evaluate_constant(parse_expression('{a = [1, "b"]}')) == {"a": [1, "b"]}
+
+
+def test_template_directives_in_quoted_strings_and_heredocs(tmp_path):
+    write(tmp_path, {"main.tf": '''
+variable "url" { default = "" }
+variable "nodes" { default = 2 }
+variable "names" { default = ["a", "b"] }
+resource "r" "x" {
+  name  = "%{ if var.url != "" }${var.url}%{ else }none%{ endif }"
+  count = "%{ if var.nodes > 0 }1%{ else }0%{ endif }"
+  list  = <<-EOT
+    %{~ for i, n in var.names ~}
+    ${i}=${n};
+    %{~ endfor ~}
+  EOT
+}
+'''})
+    found, project = instances(tmp_path)
+    assert not project.problems
+    values = found["r.x[0]"].values
+    assert values["name"] == "none"
+    assert values["list"] == "0=a;1=b;"
+
+
+def test_templatefile_renders_with_only_its_variables(tmp_path):
+    write(tmp_path, {"main.tf": 'resource "r" "t" {\n  policy = templatefile("${path.module}/p.tpl", { bucket = "logs", '
+                                'actions = ["s3:GetObject"] })\n}\n',
+                     "p.tpl": '{"Resource": "arn:aws:s3:::${bucket}/*", "Action": ${jsonencode(actions)}}\n'})
+    found, _ = instances(tmp_path)
+    assert found["r.t"].values["policy"] == '{"Resource": "arn:aws:s3:::logs/*", "Action": ["s3:GetObject"]}\n'

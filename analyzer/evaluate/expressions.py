@@ -130,12 +130,19 @@ def _index(value, key):
 
 
 def _template(node, scope):
-    if len(node.parts) == 1 and not isinstance(node.parts[0], str):
+    if len(node.parts) == 1 and not isinstance(node.parts[0], (str, E.TemplateIf, E.TemplateFor)):
         return evaluate_strict(node.parts[0], scope)  # "${x}" keeps x's type, as in HCL
     pieces = []
     unknown = None
     for part in node.parts:
-        value = part if isinstance(part, str) else evaluate_strict(part, scope)
+        if isinstance(part, str):
+            value = part
+        elif isinstance(part, E.TemplateIf):
+            value = _template_if(part, scope)
+        elif isinstance(part, E.TemplateFor):
+            value = _template_for(part, scope)
+        else:
+            value = evaluate_strict(part, scope)
         if isinstance(value, Unknown):
             unknown = unknown or value
             pieces.append(value)
@@ -149,6 +156,75 @@ def _template(node, scope):
     if unknown is not None:
         return Unknown(unknown.reason, partial=TemplateParts(tuple(pieces)))
     return "".join(pieces)
+
+
+def _template_if(node, scope):
+    condition = _to_bool(evaluate_strict(node.condition, scope))
+    if isinstance(condition, Unknown):
+        return condition
+    return _template(node.if_true if condition else node.if_false, scope)
+
+
+def _template_for(node, scope):
+    collection = evaluate_strict(node.collection, scope)
+    if isinstance(collection, Unknown):
+        return collection
+    if isinstance(collection, dict):
+        pairs = [(k, collection[k]) for k in sorted(collection)]
+    elif isinstance(collection, list):
+        pairs = list(enumerate(collection))
+    else:
+        raise EvalError(f"%{{for}} cannot iterate over a {type_name(collection)}")
+    pieces = []
+    for key, value in pairs:
+        names = {node.value_var: value}
+        if node.key_var:
+            names[node.key_var] = key
+        rendered = _template(node.body, scope.with_names(names))
+        if isinstance(rendered, Unknown):
+            return rendered
+        pieces.append(rendered if isinstance(rendered, str) else to_terraform_string(rendered))
+    return "".join(pieces)
+
+
+def _templatefile(args, scope):
+    unknown = first_unknown(*args)
+    if unknown is not None:
+        return unknown
+    if len(args) != 2 or not isinstance(args[0], str) or not isinstance(args[1], dict):
+        raise EvalError("templatefile() takes a path and an object of variables")
+    from analyzer.load.hcl import HclSyntaxError, parse_template
+
+    try:
+        template = parse_template(scope.read_file(args[0]))
+    except HclSyntaxError as err:
+        raise EvalError(f"templatefile({args[0]!r}): {err}") from None
+    # The template sees only the variables it is given, as in Terraform.
+    return evaluate_strict(template, NamesOnlyScope(args[1], scope))
+
+
+class NamesOnlyScope:
+    """A scope where only the given names exist (templatefile variables, tfvars constants)."""
+
+    def __init__(self, names=None, files=None):
+        self.names = names or {}
+        self.files = files
+
+    def resolve_root(self, traversal):
+        if traversal.root in self.names:
+            return self.names[traversal.root], traversal.steps
+        raise EvalError(f"{traversal.root} is not available here")
+
+    def with_names(self, names):
+        return NamesOnlyScope({**self.names, **names}, self.files)
+
+    def read_file(self, path):
+        if self.files is None:
+            raise EvalError("files are not readable here")
+        return self.files.read_file(path)
+
+    def file_exists(self, path):
+        return self.files is not None and self.files.file_exists(path)
 
 
 def _call(node, scope):
@@ -171,6 +247,8 @@ def _call(node, scope):
     args = [evaluate_strict(argument, scope) for argument in node.args]
     if name in _FILE_FUNCTIONS:
         return _file_function(name, args, scope)
+    if name == "templatefile":
+        return _templatefile(args, scope)
     function = FUNCTIONS.get(name)
     if function is None:
         return Unknown(f"function {name}() is not evaluated by tfattest")

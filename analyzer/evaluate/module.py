@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from analyzer import expr as E
-from analyzer.evaluate.expressions import EvalError, ResourceObject, evaluate, evaluate_strict
+from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, evaluate_strict
 from analyzer.evaluate.values import Unknown
 from analyzer.load.files import read_modules_manifest
 from analyzer.model import Location, Problem, Resource
@@ -208,6 +208,8 @@ class ModuleInstance:
             count = evaluate(block.attributes["count"].expr, scope)
             if isinstance(count, Unknown):
                 return [(None, {"count": {"index": Unknown("count.index: count is unknown")}}, count)]
+            if isinstance(count, str) and count.strip().isdigit():
+                count = int(count)  # Terraform converts "1" to a number
             if isinstance(count, bool) or not isinstance(count, (int, float)):
                 return [(None, {"count": {"index": Unknown("count is not a number")}},
                          Unknown("count is not a number"))]
@@ -448,23 +450,4 @@ def _convert_to_declared_type(value, block):
 
 def evaluate_constant(expression):
     """Evaluate a tfvars value: constants only; any reference becomes Unknown."""
-    return evaluate(expression, _ConstantScope())
-
-
-class _ConstantScope:
-    def __init__(self, names=None):
-        self.names = names or {}
-
-    def resolve_root(self, traversal):
-        if traversal.root in self.names:
-            return self.names[traversal.root], traversal.steps
-        raise EvalError(f"{traversal.root}: references are not allowed in variable values")
-
-    def with_names(self, names):
-        return _ConstantScope({**self.names, **names})
-
-    def read_file(self, path):
-        raise EvalError("file() is not allowed in variable values")
-
-    def file_exists(self, path):
-        return False
+    return evaluate(expression, NamesOnlyScope())

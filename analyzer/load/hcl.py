@@ -15,6 +15,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from analyzer import expr as E
+from analyzer.load import template as _template
 from analyzer.model import Attribute, Block, Location, Problem
 
 _PRECEDENCE = {
@@ -22,7 +23,6 @@ _PRECEDENCE = {
     "+": 5, "-": 5, "*": 6, "/": 6, "%": 6,
 }
 _KEYWORDS = {"true": True, "false": False, "null": None}
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\n?(.*?)\n?[ \t]*\2\n?\Z", re.S)
 
 
@@ -35,7 +35,7 @@ class HclSyntaxError(Exception):
 def parse_blocks(text: str, path: str) -> tuple[tuple, tuple]:
     """Parse one HCL file: (blocks, problems). A syntax error is a Problem, never an exception."""
     try:
-        tree = _hcl2_parser().parse(text + "\n")
+        tree = _hcl2_parser().parse(_template.mask_directive_quotes(text) + "\n")
         return _Converter(path, text).body_blocks(tree.children[0]), ()
     except UnexpectedInput as err:
         return (), (_syntax_problem(err, path),)
@@ -73,60 +73,12 @@ def parse_expression(source: str, line: int = 1):
     return _Converter("<expr>").expression(attribute.children[-1])
 
 
-def parse_template(text: str, line: int = 1):
-    """A template string (no surrounding quotes, escapes already applied) -> Literal or Template."""
-    parts: list = []
-    buffer: list[str] = []
-    i = 0
-    while i < len(text):
-        if text.startswith("$${", i) or text.startswith("%%{", i):
-            buffer.append(text[i + 1: i + 3])
-            i += 3
-        elif text.startswith("${", i) or text.startswith("%{", i):
-            end = _matching_brace(text, i + 2)
-            if end < 0:
-                raise HclSyntaxError("unterminated template interpolation", line)
-            if buffer:
-                parts.append("".join(buffer))
-                buffer = []
-            inner = text[i + 2:end].strip().lstrip("~").rstrip("~").strip()
-            if text[i] == "%":
-                # Template directives (%{if}/%{for}) need control flow we do not model: unknown.
-                parts.append(E.Call("__template_directive__", ()))
-            else:
-                parts.append(parse_expression(inner, line))
-            i = end + 1
-        else:
-            buffer.append(text[i])
-            i += 1
-    if buffer:
-        parts.append("".join(buffer))
-    if not parts:
-        return E.Literal("")
-    if len(parts) == 1 and isinstance(parts[0], str):
-        return E.Literal(parts[0])
-    return E.Template(tuple(parts))
-
-
-def _matching_brace(text: str, start: int) -> int:
-    depth, i, quote = 1, start, False
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                quote = False
-        elif ch == '"':
-            quote = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+def parse_template(text: str, line: int = 1, quoted: bool = False):
+    """Template source (heredoc body, .tf.json string, templatefile) -> Literal or Template."""
+    try:
+        return _template.parse_template(text, lambda source: parse_expression(source, line), quoted)
+    except _template.TemplateError as err:
+        raise HclSyntaxError(f"invalid template: {err}", line) from None
 
 
 def _syntax_problem(err: UnexpectedInput, path: str) -> Problem:
@@ -147,29 +99,6 @@ def _syntax_problem(err: UnexpectedInput, path: str) -> Problem:
 def _short(err: Exception) -> str:
     first = str(err).strip().splitlines()
     return first[0][:200] if first else type(err).__name__
-
-
-def _unescape(raw: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        if ch == "\\" and i + 1 < len(raw):
-            nxt = raw[i + 1]
-            if nxt in _ESCAPES:
-                out.append(_ESCAPES[nxt])
-                i += 2
-                continue
-            if nxt in "uU":
-                width = 4 if nxt == "u" else 8
-                digits = raw[i + 2: i + 2 + width]
-                if len(digits) == width and all(c in "0123456789abcdefABCDEF" for c in digits):
-                    out.append(chr(int(digits, 16)))
-                    i += 2 + width
-                    continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def _significant(children: list) -> list:
@@ -193,6 +122,7 @@ class _CondMarker:
 class _Converter:
     def __init__(self, path: str, text: str = ""):
         self.path = path
+        self.text = text
         self.lines = text.splitlines()
 
     def location(self, tree: Tree) -> Location:
@@ -308,15 +238,16 @@ class _Converter:
         return self.string(node)
 
     def string(self, node):
+        raw_parts = [p.children[0] for p in node.children]
+        if any(isinstance(t, Token) and ("%{" in t or _template.MASK in t) for t in raw_parts) \
+                and not getattr(node.meta, "empty", True) and self.text:
+            # Directives: re-read the original characters (their quotes were masked for the grammar).
+            source = self.text[node.meta.start_pos + 1: node.meta.end_pos - 1]
+            return parse_template(source, node.meta.line, quoted=True)
         parts: list = []
-        for part in node.children:
-            inner = part.children[0]
+        for inner in raw_parts:
             if isinstance(inner, Token) and inner.type == "STRING_CHARS":
-                text = _unescape(str(inner)).replace("%%{", "%{")
-                if "%{" in text:
-                    parts.append(E.Call("__template_directive__", ()))
-                else:
-                    parts.append(text)
+                parts.append(_template.unescape(str(inner)))
             elif isinstance(inner, Token):  # ESCAPED_INTERPOLATION: $${...} is a literal ${...}
                 parts.append(str(inner)[1:])
             else:
