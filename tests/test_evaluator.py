@@ -183,3 +183,28 @@ def test_templatefile_renders_with_only_its_variables(tmp_path):
                      "p.tpl": '{"Resource": "arn:aws:s3:::${bucket}/*", "Action": ${jsonencode(actions)}}\n'})
     found, _ = instances(tmp_path)
     assert found["r.t"].values["policy"] == '{"Resource": "arn:aws:s3:::logs/*", "Action": ["s3:GetObject"]}\n'
+
+
+def test_optional_object_attributes_get_their_defaults(tmp_path):
+    write(tmp_path, {"main.tf": '''
+variable "volumes" {
+  type = map(object({
+    size      = number
+    encrypted = optional(bool, true)
+    kms_key   = optional(string)
+  }))
+  default = { data = { size = "10" }, logs = { size = 5, encrypted = false } }
+}
+resource "aws_ebs_volume" "v" {
+  for_each          = var.volumes
+  availability_zone = "a"
+  size              = each.value.size
+  encrypted         = each.value.encrypted
+  kms_key_id        = each.value.kms_key
+}
+'''})
+    found, _ = instances(tmp_path)
+    assert found['aws_ebs_volume.v["data"]'].values["encrypted"] is True
+    assert found['aws_ebs_volume.v["data"]'].values["size"] == 10
+    assert found['aws_ebs_volume.v["data"]'].values["kms_key_id"] is None
+    assert found['aws_ebs_volume.v["logs"]'].values["encrypted"] is False

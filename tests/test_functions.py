@@ -517,3 +517,14 @@ def test_functions_raise_only_function_error(name: str, args: list) -> None:
         FUNCTIONS[name](*args)
     except FunctionError:
         pass
+
+
+@pytest.mark.parametrize("name, args, expected", [
+    ("basename", ("foo/bar/baz.txt",), "baz.txt"),
+    ("dirname", ("foo/bar/baz.txt",), "foo/bar"),
+    ("dirname", ("baz.txt",), "."),
+    ("sensitive", ({"a": 1},), {"a": 1}),
+    ("nonsensitive", ("x",), "x"),
+])
+def test_path_and_sensitivity_functions(name, args, expected):
+    assert FUNCTIONS[name](*args) == expected

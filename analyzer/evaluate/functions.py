@@ -1667,6 +1667,27 @@ def tf_yamlencode(value):
     return "\n".join(_yaml_lines(value)) + "\n"
 
 
+@_arity
+def tf_sensitive(value):
+    # Sensitivity only hides values in Terraform's output; the value itself is unchanged.
+    return value
+
+
+@_known
+def tf_basename(path):
+    text = _string(path).rstrip("/")
+    return text.rsplit("/", 1)[-1] if text else ("/" if _string(path).startswith("/") else ".")
+
+
+@_known
+def tf_dirname(path):
+    text = _string(path)
+    if "/" not in text:
+        return "."
+    head = text.rsplit("/", 1)[0].rstrip("/")
+    return head or "/"
+
+
 @_known
 def tf_base64encode(text):
     return base64.b64encode(_utf8(_string(text))).decode("ascii")
@@ -1995,6 +2016,10 @@ FUNCTIONS: dict[str, Callable[..., object]] = {
     # encoding
     "base64decode": tf_base64decode,
     "base64encode": tf_base64encode,
+    "sensitive": tf_sensitive,
+    "nonsensitive": tf_sensitive,
+    "basename": tf_basename,
+    "dirname": tf_dirname,
     "csvdecode": tf_csvdecode,
     "jsondecode": tf_jsondecode,
     "jsonencode": tf_jsonencode,

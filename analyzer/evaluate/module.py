@@ -10,6 +10,7 @@ import os
 
 from analyzer import expr as E
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, evaluate_strict
+from analyzer.evaluate.types import apply_type
 from analyzer.evaluate.values import Unknown
 from analyzer.load.files import read_modules_manifest
 from analyzer.model import Location, Problem, Resource
@@ -429,23 +430,11 @@ def _is_false(block, attribute) -> bool:
 
 
 def _convert_to_declared_type(value, block):
-    """Primitive conversions Terraform applies to variable values (``"true"`` -> true for bool)."""
+    """Apply the variable's ``type`` (primitive conversions, optional() attribute defaults)."""
     type_attr = block.attributes.get("type")
-    if type_attr is None or not isinstance(type_attr.expr, E.Traversal) or type_attr.expr.steps:
+    if type_attr is None:
         return value
-    declared = type_attr.expr.root
-    if declared == "bool" and value in ("true", "false"):
-        return value == "true"
-    if declared == "number" and isinstance(value, str):
-        try:
-            number = float(value)
-            return int(number) if number.is_integer() else number
-        except ValueError:
-            return value
-    if declared == "string" and isinstance(value, (bool, int, float)) and value is not None:
-        from analyzer.evaluate.values import to_terraform_string
-        return to_terraform_string(value)
-    return value
+    return apply_type(value, type_attr.expr, evaluate_constant)
 
 
 def evaluate_constant(expression):
