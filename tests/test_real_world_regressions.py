@@ -86,3 +86,23 @@ resource "aws_s3_bucket_versioning" "v" {
 }
 ''', "AWS-S3-003")
     assert found == {'aws_s3_bucket.b["logs"]': "pass", 'aws_s3_bucket.b["data"]': "fail"}
+
+
+def test_partition_templated_managed_policy_arn_is_judged_by_its_name(tmp_path):
+    found, _ = statuses(tmp_path, '''
+data "aws_partition" "current" {}
+resource "aws_iam_role" "node" {
+  name               = "node"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+resource "aws_iam_role_policy_attachment" "worker" {
+  role       = aws_iam_role.node.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy"
+}
+resource "aws_iam_role_policy_attachment" "admin" {
+  role       = aws_iam_role.node.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"
+}
+''', "AWS-IAM-011")
+    assert found["aws_iam_role_policy_attachment.worker"] == "pass"
+    assert found["aws_iam_role_policy_attachment.admin"] == "fail"

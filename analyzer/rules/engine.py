@@ -100,7 +100,7 @@ def _check_attr(condition: dict, ctx: Context) -> Verdict:
         shown = "not set" if actual is None else _show(actual)
         if defaulted and actual is not None:
             shown = f"not set (provider default {shown})"
-        verdicts.append(Verdict(holds, path, f"{path} is {shown} (expected {operator_name} {_show(expected)})"))
+        verdicts.append(Verdict(holds, path, f"{path} is {shown}", f"{operator_name} {_show(expected)}"))
     return any_of(verdicts) if condition.get("match", "any") == "any" else all_of(verdicts)
 
 
@@ -126,7 +126,7 @@ def _check_elements(condition: dict, ctx: Context) -> Verdict:
             continue
         inner = check(condition[quantifier], Context(element, ctx.resource, ctx.graph, ctx.by_type))
         attr = f"{path}.{inner.attr}" if inner.attr else path
-        verdicts.append(Verdict(inner.value, attr, inner.evidence))
+        verdicts.append(Verdict(inner.value, attr, inner.evidence, inner.expected))
     if quantifier == "all_match":
         return all_of(verdicts) if verdicts else Verdict(True, path, f"no {path}")
     if quantifier == "any_match":
@@ -134,8 +134,9 @@ def _check_elements(condition: dict, ctx: Context) -> Verdict:
     if not verdicts:
         return Verdict(True, path, f"no {path}")
     found = any_of(verdicts)
-    return Verdict(None if found.value is None else not found.value, found.attr,
-                   f"one {path} block matches: {found.evidence}" if found.value else found.evidence)
+    if found.value:  # say what the offending block has, not what the inner condition wanted
+        return Verdict(False, found.attr, f"an offending {path} block: {found.evidence}")
+    return negate(found)
 
 
 def _types(spec) -> list:
@@ -176,7 +177,7 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
             verdicts.append(Verdict(True, via, f"{other.address} refers to it"))
         else:
             inner = check(assertion, Context(other.values, other, ctx.graph, ctx.by_type))
-            verdicts.append(Verdict(inner.value, via, f"{other.address}: {inner.evidence}"))
+            verdicts.append(Verdict(inner.value, via, f"{other.address}: {inner.explain()}"))
     # A related resource whose count/for_each is unknown may not exist: it cannot make a pass.
     verdicts = [Verdict(None, v.attr, f"{v.evidence} (but it may not be created: count/for_each unknown)")
                 if v.value is True and isinstance(other.exists, Unknown) else v
@@ -222,7 +223,7 @@ def _check_in_scope(spec: dict, ctx: Context) -> Verdict:
                 verdict = check(assertion, Context(other.values, other, ctx.graph, ctx.by_type))
             if isinstance(other.exists, Unknown) and verdict.value is True:
                 verdict = Verdict(None, verdict.attr, f"{other.address} may not be created (count/for_each unknown)")
-            verdicts.append(Verdict(verdict.value, None, f"{other.address}: {verdict.evidence}"))
+            verdicts.append(Verdict(verdict.value, None, f"{other.address}: {verdict.explain()}"))
     if not verdicts:
         return Verdict(False, None, spec.get("missing") or f"no {names} in the scanned code")
     result = any_of(verdicts)
@@ -242,7 +243,7 @@ def evaluate_resource_rule(rule, resource, graph, by_type) -> Result | None:
             return None
     verdict = check(rule.assertion, ctx)
     status = {True: "pass", False: "fail", None: "unknown"}[verdict.value]
-    evidence = verdict.evidence
+    evidence = verdict.explain()
     if status == "fail" and applies.value is None:
         status, evidence = "unknown", f"{evidence}; and whether the rule applies is unknown ({applies.evidence})"
     if status == "fail" and isinstance(resource.exists, Unknown):
@@ -276,8 +277,8 @@ def evaluate_account_rule(rule, scope_name: str, anchor: Location, graph, by_typ
         return Result(rule.id, "not-applicable", address, "", anchor, anchor, message)
     verdict = check(rule.assertion, Context({}, None, graph, by_type))
     status = {True: "pass", False: "fail", None: "unknown"}[verdict.value]
-    message = f"{rule.title}: " + ("satisfied by " + verdict.evidence if status == "pass" else verdict.evidence)
-    return Result(rule.id, status, address, "", anchor, anchor, message, verdict.evidence)
+    message = f"{rule.title}: " + ("satisfied by " + verdict.explain() if status == "pass" else verdict.explain())
+    return Result(rule.id, status, address, "", anchor, anchor, message, verdict.explain())
 
 
 def evaluate_scope(rules, resources, graph, scope_name: str, anchor: Location, account_scope: bool) -> list[Result]:

@@ -17,7 +17,7 @@ from analyzer.evaluate.policy import (
     denies_insecure_transport, github_oidc_unrestricted, parsed_file, policy_for, requires_mfa, resource_block,
     wildcard_principal_allows,
 )
-from analyzer.evaluate.values import Unknown
+from analyzer.evaluate.values import TemplateParts, Unknown
 from analyzer.rules.verdict import Verdict
 
 
@@ -270,6 +270,8 @@ def managed_policy_attached(ctx, args: dict) -> Verdict:
     for item in items:
         if isinstance(item, str) and pattern.match(item):
             return Verdict(True, attr, f'{attr} attaches "{item}"')
+        if isinstance(item, Unknown) and _tail_names(item, name):
+            return Verdict(True, attr, f"{attr} attaches the AWS managed policy {name} (in any partition)")
     explained = 0
     for target in _edge_targets(ctx, ctx.resource, attr):
         if target.type != "aws_iam_policy":
@@ -282,10 +284,28 @@ def managed_policy_attached(ctx, args: dict) -> Verdict:
             return Verdict(True, attr, f"{attr} attaches {target.address}, the AWS managed policy {name}")
         if isinstance(target_name, str) or isinstance(target_arn, str):
             explained += 1
-    unknown = [item for item in items if isinstance(item, Unknown)]
+    # "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy":
+    # the literal tail already says which policy it is.
+    unknown = [item for item in items if isinstance(item, Unknown) and not _tail_excludes(item, name)]
     if len(unknown) > explained:
         return Verdict(None, attr, f"{attr} is unknown ({unknown[0].reason})")
     return Verdict(False, attr, f"{name} is not attached")
+
+
+def _tail_names(value: Unknown, name: str) -> bool:
+    """"arn:${partition}:iam::aws:policy/<name>": an AWS managed policy ARN in any partition."""
+    parts = value.partial.parts if isinstance(value.partial, TemplateParts) else ()
+    return bool(parts) and isinstance(parts[-1], str) and parts[-1].endswith(f":iam::aws:policy/{name}") \
+        and isinstance(parts[0], str) and parts[0] == "arn:"
+
+
+def _tail_excludes(value: Unknown, name: str) -> bool:
+    """A template whose literal end cannot end with ``/<name>``."""
+    parts = value.partial.parts if isinstance(value.partial, TemplateParts) else ()
+    if not parts or not isinstance(parts[-1], str):
+        return False
+    tail = parts[-1]
+    return "/" in tail and not tail.endswith(f"/{name}")
 
 
 # --- hard-coded secrets -------------------------------------------------------------

@@ -9,6 +9,10 @@ class Verdict:
     value: bool | None  # None = unknown
     attr: str | None = None  # attribute path that decided it, for the finding's line
     evidence: str = ""  # what was seen, for the message
+    expected: str = ""  # what the condition wanted ("equals true"); flipped by negate
+
+    def explain(self) -> str:
+        return f"{self.evidence} (expected {self.expected})" if self.expected else self.evidence
 
 
 TRUE = Verdict(True)
@@ -18,7 +22,10 @@ UNKNOWN = Verdict(None)
 
 def negate(verdict: Verdict) -> Verdict:
     value = None if verdict.value is None else not verdict.value
-    return Verdict(value, verdict.attr, verdict.evidence)
+    expected = verdict.expected
+    if expected:
+        expected = expected[4:] if expected.startswith("not ") else f"not {expected}"
+    return Verdict(value, verdict.attr, verdict.evidence, expected)
 
 
 def all_of(verdicts) -> Verdict:
