@@ -102,3 +102,16 @@ def test_single_file_scan_keeps_module_context():
 def test_changed_tfvars_file_reports_its_whole_module():
     report = json.loads(run("scan", os.path.join(EXAMPLE, "terraform.tfvars"), "-f", "json").output)
     assert any(r["rule_id"] == "AWS-EC2-001" and r["status"] == "fail" for r in report["results"])
+
+
+def test_parse_cache_is_keyed_by_content(tmp_path, monkeypatch):
+    from analyzer.load.files import parse_file
+    monkeypatch.setenv("TFATTEST_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TFATTEST_NO_CACHE", raising=False)
+    source = tmp_path / "main.tf"
+    source.write_text('resource "a" "b" {\n  x = 1\n}\n')
+    first = parse_file(str(source))
+    assert list((tmp_path / "cache").rglob("*.pickle"))
+    assert parse_file(str(source)) == first
+    source.write_text('resource "a" "b" {\n  x = 2\n}\n')
+    assert parse_file(str(source)).blocks[0].attributes["x"].expr.value == 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 
 from analyzer.load.hcl import parse_blocks
 from analyzer.load.tfjson import parse_json_blocks
@@ -33,7 +34,70 @@ def parse_file(path: str) -> ParsedFile:
             data = handle.read()
     except OSError as err:
         return ParsedFile(path, "", (), (Problem(path, 1, f"cannot read file: {err.strerror}", "read-error"),))
-    return parse_bytes(path, data)
+    cached = _cache_path(path, data)
+    if cached is not None:
+        try:
+            with open(cached, "rb") as handle:
+                return pickle.load(handle)  # noqa: S301 - our own cache, outside the scanned tree
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
+            pass
+    parsed = parse_bytes(path, data)
+    if cached is not None:
+        _store(cached, parsed)
+    return parsed
+
+
+def cache_directory() -> str | None:
+    """Where parse results are kept between runs, keyed by content; None when disabled.
+
+    ``TFATTEST_CACHE_DIR`` overrides the location; ``TFATTEST_NO_CACHE=1`` disables it.
+    The cache lives in the user's cache directory, never in the scanned repository.
+    """
+    if os.environ.get("TFATTEST_NO_CACHE"):
+        return None
+    base = os.environ.get("TFATTEST_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "tfattest")
+    return base
+
+
+_FINGERPRINT: list = []
+
+
+def _parser_fingerprint() -> bytes:
+    """Changes whenever the code that produces a ParsedFile changes, so stale entries never match."""
+    if not _FINGERPRINT:
+        from analyzer import __version__
+
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        digest = hashlib.sha256(__version__.encode())
+        for name in ("load/hcl.py", "load/tfjson.py", "load/template.py", "load/files.py", "expr.py", "model.py",
+                     "suppress.py"):
+            try:
+                with open(os.path.join(package, name), "rb") as handle:
+                    digest.update(handle.read())
+            except OSError:
+                digest.update(name.encode())
+        _FINGERPRINT.append(digest.hexdigest().encode())
+    return _FINGERPRINT[0]
+
+
+def _cache_path(path: str, data: bytes) -> str | None:
+    base = cache_directory()
+    if base is None:
+        return None
+    key = hashlib.sha256(b"\0".join([_parser_fingerprint(), os.path.abspath(path).encode(), data])).hexdigest()
+    return os.path.join(base, "parse", key[:2], key + ".pickle")
+
+
+def _store(target: str, parsed: ParsedFile) -> None:
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        temporary = f"{target}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            pickle.dump(parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)
+    except OSError:
+        pass  # a read-only home directory only costs speed
 
 
 def parse_bytes(path: str, data: bytes) -> ParsedFile:
