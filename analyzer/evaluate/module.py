@@ -351,8 +351,10 @@ class ModuleInstance:
         instances = [(k, c, e) for n, k, c, e in self.child_modules() if n == name]
 
         def outputs_of(child):
-            if child is None:
-                return ResourceObject()  # every output Unknown: the module source is missing
+            if child is None:  # every output Unknown: the module source is missing
+                missing = ResourceObject()
+                missing.address = f"{self.address}.module.{name}" if self.address else f"module.{name}"
+                return missing
             obj = ResourceObject({out: child._memoized(("output", out),
                                                        lambda o=out: evaluate(child.outputs[o].attributes["value"].expr, Scope(child))
                                                        if "value" in child.outputs[o].attributes else None)
@@ -413,6 +415,8 @@ def _attribute_locations(block, top: bool = True) -> dict:
             continue
         name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
         locations.setdefault(name, nested.location)
+        if nested.type == "dynamic":  # its attributes live in the content block
+            nested = next((b for b in nested.blocks if b.type == "content"), nested)
         for inner_name, inner in _attribute_locations(nested, top=False).items():
             locations.setdefault(f"{name}.{inner_name}", inner)
     return locations
