@@ -30,6 +30,7 @@ def main():
 @click.option("--var", "cli_vars", multiple=True, help="A variable value, NAME=VALUE.")
 @click.option("--only", multiple=True, help="Run only these rules: id, control area, TSC criterion or provider.")
 @click.option("--skip", multiple=True, help="Skip these rules: id, control area, TSC criterion or provider.")
+@click.option("--enable", multiple=True, help="Also run this opt-in rule (by id).")
 @click.option("--unknown", "unknown_mode", type=click.Choice(["ignore", "report", "fail"]), default=None,
               help="Results that depend on apply-time values: hide, show (default), or count as failures.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
@@ -42,7 +43,7 @@ def main():
 @click.option("--changed-only", is_flag=True, help="With a plan: report only resources it creates, updates or replaces.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default .tfattest.yaml).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
-def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, unknown_mode, rule_dirs,
+def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode, rule_dirs,
          no_bundled_rules, account_scope, plans, changed_only, config_path, color):
     """Scan Terraform in PATHS (directories or files; default: .)."""
     from analyzer.config import load_config
@@ -60,6 +61,7 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
     options = ScanOptions(
         var_files=tuple(var_file), cli_vars=tuple(cli_vars), rule_dirs=tuple(rule_dirs) + config.rules,
         bundled_rules=not no_bundled_rules, only=tuple(only) or config.only, skip=tuple(skip) + config.skip,
+        enable=tuple(enable) + config.enable,
         account_scope=bool(account_scope) or config.account_scope,
         forbid_inline_ignores=config.forbid_inline_ignores, exceptions=config.exceptions,
         extra_options={"fail_on": fail_on, "unknown": unknown_mode}, plans=tuple(plans), changed_only=changed_only,
@@ -119,7 +121,8 @@ def list_rules(output_format, provider, tsc, control, rule_dirs):
     if output_format == "json":
         click.echo(json.dumps([{"id": r.id, "name": r.name, "title": r.title, "provider": r.provider,
                                 "control": r.control, "tsc": list(r.tsc), "severity": r.severity,
-                                "resource_types": list(r.resource_types), "scope": r.scope} for r in rules], indent=2))
+                                "resource_types": list(r.resource_types), "scope": r.scope, "enabled": r.enabled}
+                               for r in rules], indent=2))
     elif output_format == "markdown":
         click.echo(rules_markdown(rules), nl=False)
     else:

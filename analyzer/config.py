@@ -21,6 +21,7 @@ SCHEMA = {
         "unknown": {"enum": ["ignore", "report", "fail"]},
         "only": {"type": "array", "items": {"type": "string"}},
         "skip": {"type": "array", "items": {"type": "string"}},
+        "enable": {"type": "array", "items": {"type": "string"}},
         "account_scope": {"type": "boolean"},
         "forbid_inline_ignores": {"type": "boolean"},
         "rules": {"type": "array", "items": {"type": "string"}},
@@ -64,6 +65,7 @@ class Config:
     unknown: str | None = None
     only: tuple = ()
     skip: tuple = ()
+    enable: tuple = ()
     account_scope: bool = False
     forbid_inline_ignores: bool = False
     rules: tuple = ()
@@ -97,7 +99,7 @@ def load_config(path: str | None) -> tuple[Config, list]:
                        for item in data.get("exceptions", []))
     return Config(
         fail_on=data.get("fail_on"), unknown=data.get("unknown"), only=tuple(data.get("only", ())),
-        skip=tuple(data.get("skip", ())), account_scope=bool(data.get("account_scope", False)),
+        skip=tuple(data.get("skip", ())), enable=tuple(data.get("enable", ())), account_scope=bool(data.get("account_scope", False)),
         forbid_inline_ignores=bool(data.get("forbid_inline_ignores", False)),
         rules=tuple(os.path.join(base, r) for r in data.get("rules", ())), exceptions=exceptions, path=path,
     ), []

@@ -114,6 +114,7 @@ class Rule:
     when: dict | None = None
     scope: str = "resource"  # resource | account (presence rules, DESIGN.md)
     source_path: str = ""
+    enabled: bool = True  # False: opt-in, runs only when selected by id (--only/--enable)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class ScanOptions:
     bundled_rules: bool = True
     only: tuple = ()
     skip: tuple = ()
+    enable: tuple = ()  # opt-in rules to run
     account_scope: bool = False
     forbid_inline_ignores: bool = False
     exceptions: tuple = ()
@@ -96,7 +97,7 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
     today = options.today or started.date()
     rule_dirs = ([bundled_rules_dir()] if options.bundled_rules else []) + list(options.rule_dirs)
     all_rules, rule_problems = load_rules(rule_dirs)
-    rules = select_rules(all_rules, options.only, options.skip)
+    rules = select_rules(all_rules, options.only, options.skip, options.enable)
     cache = ParseCache()
     plans = list(options.plans) + [p for p in paths if os.path.isfile(p) and looks_like_plan(p)]
     paths = [p for p in paths if p not in plans]

@@ -115,3 +115,13 @@ def test_parse_cache_is_keyed_by_content(tmp_path, monkeypatch):
     assert parse_file(str(source)) == first
     source.write_text('resource "a" "b" {\n  x = 2\n}\n')
     assert parse_file(str(source)).blocks[0].attributes["x"].expr.value == 2
+
+
+def test_opt_in_rules_run_only_when_named(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    default = json.loads(run("scan", str(tmp_path), "-f", "json").output)
+    assert "AWS-S3-005" not in {r["id"] for r in default["rules"]}
+    enabled = json.loads(run("scan", str(tmp_path), "-f", "json", "--enable", "AWS-S3-005").output)
+    assert any(r["rule_id"] == "AWS-S3-005" and r["status"] == "fail" for r in enabled["results"])
+    by_control = json.loads(run("scan", str(tmp_path), "-f", "json", "--only", "encryption-at-rest").output)
+    assert "AWS-S3-005" not in {r["id"] for r in by_control["rules"]}

@@ -19,7 +19,8 @@ def rules_markdown(rules) -> str:
              "| id | title | control | TSC | severity | resource types |", "|---|---|---|---|---|---|"]
     for rule in rules:
         types = ", ".join(f"`{t}`" for t in rule.resource_types) or "(account scope)"
-        lines.append(f"| [{rule.id}](#{rule.id.lower()}) | {rule.title} | {rule.control} | "
+        opt_in = " (opt-in)" if not rule.enabled else ""
+        lines.append(f"| [{rule.id}](#{rule.id.lower()}){opt_in} | {rule.title} | {rule.control} | "
                      f"{', '.join(rule.tsc)} | {rule.severity} | {types} |")
     by_criterion = defaultdict(list)
     for rule in rules:

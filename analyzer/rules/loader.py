@@ -100,7 +100,7 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
         resource_types=tuple(document.get("resource_types", ())), assertion=document["assert"],
         description=document["description"].strip(), remediation=document["remediation"],
         references=tuple(document.get("references", ())), when=document.get("when"),
-        scope=document.get("scope", "resource"), source_path=path,
+        scope=document.get("scope", "resource"), source_path=path, enabled=document.get("enabled", True),
     ), None
 
 
