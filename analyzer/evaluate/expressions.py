@@ -165,16 +165,20 @@ def _template_if(node, scope):
     return _template(node.if_true if condition else node.if_false, scope)
 
 
+def iteration_pairs(collection, what: str) -> list:
+    """(key, value) pairs in Terraform's iteration order: map keys sorted, list indexes."""
+    if isinstance(collection, dict):
+        return [(k, collection[k]) for k in sorted(collection)]
+    if isinstance(collection, list):
+        return list(enumerate(collection))
+    raise EvalError(f"{what} cannot iterate over a {type_name(collection)}")
+
+
 def _template_for(node, scope):
     collection = evaluate_strict(node.collection, scope)
     if isinstance(collection, Unknown):
         return collection
-    if isinstance(collection, dict):
-        pairs = [(k, collection[k]) for k in sorted(collection)]
-    elif isinstance(collection, list):
-        pairs = list(enumerate(collection))
-    else:
-        raise EvalError(f"%{{for}} cannot iterate over a {type_name(collection)}")
+    pairs = iteration_pairs(collection, "%{for}")
     pieces = []
     for key, value in pairs:
         names = {node.value_var: value}
@@ -405,12 +409,7 @@ def _for(node, scope):
     collection = evaluate_strict(node.collection, scope)
     if isinstance(collection, Unknown):
         return collection
-    if isinstance(collection, dict):
-        pairs = [(k, collection[k]) for k in sorted(collection)]
-    elif isinstance(collection, list):
-        pairs = list(enumerate(collection))
-    else:
-        raise EvalError(f"cannot iterate over a {type_name(collection)}")
+    pairs = iteration_pairs(collection, "a for expression")
     object_result = node.key_expr is not None
     items_list: list = []
     items_dict: dict = {}

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 
 from analyzer import expr as E
-from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, evaluate_strict
+from analyzer.evaluate.expressions import (EvalError, NamesOnlyScope, ResourceObject, evaluate, evaluate_strict,
+                                           iteration_pairs)
 from analyzer.evaluate.types import apply_type
 from analyzer.evaluate.values import Unknown
 from analyzer.load.files import read_modules_manifest
@@ -290,12 +291,10 @@ class ModuleInstance:
         collection = evaluate(block.attributes["for_each"].expr, scope)
         if isinstance(collection, Unknown):
             return [collection]  # rules see an unknown element, never an empty list
-        if isinstance(collection, dict):
-            pairs = [(k, collection[k]) for k in sorted(collection)]
-        elif isinstance(collection, list):
-            pairs = list(enumerate(collection))
-        else:
-            return [Unknown("dynamic for_each is not a collection")]
+        try:
+            pairs = iteration_pairs(collection, "dynamic for_each")
+        except EvalError as err:
+            return [Unknown(str(err))]
         return [self.block_values(content, scope.with_names({iterator: {"key": k, "value": v}}), top=False)
                 for k, v in pairs]
 

@@ -252,17 +252,7 @@ class _Converter:
                 parts.append(str(inner)[1:])
             else:
                 parts.append(self.expression(_significant(inner.children)[0]))
-        merged: list = []
-        for part in parts:
-            if isinstance(part, str) and merged and isinstance(merged[-1], str):
-                merged[-1] += part
-            else:
-                merged.append(part)
-        if not merged:
-            return E.Literal("")
-        if len(merged) == 1 and isinstance(merged[0], str):
-            return E.Literal(merged[0])
-        return E.Template(tuple(merged))
+        return _template.template_from_parts(parts)
 
     def x_heredoc_template(self, node, trim: bool = False):
         match = _HEREDOC.match(str(node.children[0]))

@@ -117,10 +117,11 @@ def parse_template(text: str, parse_expression, quoted: bool = False):
     parts, position, closer = _sequence(tokens, 0, parse_expression)
     if closer is not None:
         raise TemplateError(f"unexpected %{{{closer}}}")
-    return _template(parts)
+    return template_from_parts(parts)
 
 
-def _template(parts: list):
+def template_from_parts(parts: list):
+    """Adjacent strings merged; a lone string is a Literal."""
     merged: list = []
     for part in parts:
         if isinstance(part, str) and merged and isinstance(merged[-1], str):
@@ -135,7 +136,7 @@ def _template(parts: list):
 
 
 def _as_template(parts: list):
-    built = _template(parts)
+    built = template_from_parts(parts)
     return built if isinstance(built, E.Template) else E.Template((built.value,))
 
 
