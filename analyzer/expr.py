@@ -151,6 +151,23 @@ def traversals(expr: object):
                     yield from (t for t in traversals(sub) if t.root not in bound)
 
 
+def walk(expr: object):
+    """Every node of an expression tree, depth first."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node is None or isinstance(node, str):
+            continue
+        yield node
+        for name in getattr(node, "__dataclass_fields__", ()):
+            child = getattr(node, name)
+            for item in child if isinstance(child, tuple) else (child,):
+                if isinstance(item, tuple):  # object items: (key, value)
+                    stack.extend(i for i in item if hasattr(i, "__dataclass_fields__"))
+                elif hasattr(item, "__dataclass_fields__"):
+                    stack.append(item)
+
+
 def traversal_parts(traversal: Traversal) -> list:
     """The leading static names of a traversal: var.a["k"].b -> ["var", "a", "k", "b"].
 

@@ -93,6 +93,11 @@ class Resource:
     exists: object = True  # True, or Unknown when count/for_each is unknown
     scope: str = ""  # the root module directory this instance belongs to
     change_action: str | None = None  # from a plan: create, update, replace, no-op
+    # attribute -> (where its value is written, why): "code" (a literal in this repository,
+    # possibly through locals, variable defaults or a module call's argument), "outside"
+    # (supplied at plan time or generated at apply time) or "unknown". Hard-coded secrets.
+    provenance: dict = field(default_factory=dict)
+    ignored_changes: tuple = ()  # lifecycle.ignore_changes: attribute names, or ("all",)
 
 
 @dataclass(frozen=True)

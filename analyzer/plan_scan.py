@@ -69,12 +69,14 @@ def plan_scope(plan_path: str, source_dir: str | None, project) -> PlanScope | N
         source = by_address.get(item.address) or by_config.get(config_address(item.address))
         if source is not None:
             location, attribute_locations = source.location, source.attribute_locations
+            provenance, ignored = source.provenance, source.ignored_changes
         else:
             line = plan.address_lines.get(item.address, 1)
-            location, attribute_locations = Location(plan_path, line, line), {}
+            location, attribute_locations, provenance, ignored = Location(plan_path, line, line), {}, {}, ()
         resources.append(Resource(address=item.address, type=item.type, name=item.name, mode=item.mode,
                                   module_address=item.module_address, values=item.values, location=location,
-                                  attribute_locations=attribute_locations, change_action=item.action))
+                                  attribute_locations=attribute_locations, change_action=item.action,
+                                  provenance=provenance, ignored_changes=ignored))
     edges = _edges(resources, plan.references) + [e for e in hcl_edges]
     changes = tuple({"address": c.address, "actions": list(c.actions), "action": c.action} for c in plan.changes)
     return PlanScope(tuple(resources), tuple(edges), tuple(problems), changes, anchor, plan.sha256)

@@ -499,61 +499,6 @@ def policy_from_partial(value: Unknown) -> Policy | None:
     return None
 
 
-# --- source expressions (used by the hard-coded secret check) ------------------------
-
-_PARSED: dict = {}
-
-
-def parsed_file(path: str):
-    """A cached ParsedFile for ``path`` (None when unreadable)."""
-    import os
-
-    from analyzer.load.files import parse_file
-
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _PARSED:
-        if len(_PARSED) > 512:
-            _PARSED.clear()
-        _PARSED[key] = parse_file(path)
-    return _PARSED[key]
-
-
-def resource_block(resource):
-    """The Block that declares ``resource`` (None for plan-only resources)."""
-    location = getattr(resource, "location", None)
-    if location is None or not location.path:
-        return None
-    parsed = parsed_file(location.path)
-    if parsed is None:
-        return None
-    kind = "data" if getattr(resource, "mode", "managed") == "data" else "resource"
-    for block in parsed.blocks:
-        if block.type == kind and tuple(block.labels) == (resource.type, resource.name) \
-                and block.location.start_line == location.start_line:
-            return block
-    return None
-
-
-def attribute_expression(resource, attr: str, block_name=None, index=None):
-    """The expression written for ``attr`` (in the ``index``-th static ``block_name`` block)."""
-    block = resource_block(resource)
-    if block is None:
-        return None
-    if block_name is not None:
-        if any(b.type == "dynamic" and b.labels and b.labels[0] == block_name for b in block.blocks):
-            return None
-        nested = [b for b in block.blocks if b.type == block_name]
-        if index is None or index >= len(nested):
-            return None
-        block = nested[index]
-    attribute = block.attributes.get(attr)
-    return attribute.expr if attribute is not None else None
-
-
 # --- three-valued logic -----------------------------------------------------------
 
 def _and(*answers: Answer) -> Answer:
