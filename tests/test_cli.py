@@ -125,3 +125,13 @@ def test_opt_in_rules_run_only_when_named(tmp_path):
     assert any(r["rule_id"] == "AWS-S3-005" and r["status"] == "fail" for r in enabled["results"])
     by_control = json.loads(run("scan", str(tmp_path), "-f", "json", "--only", "encryption-at-rest").output)
     assert "AWS-S3-005" not in {r["id"] for r in by_control["rules"]}
+
+
+def test_json_report_matches_its_published_schema(tmp_path):
+    import jsonschema
+
+    schema_path = os.path.join(REPO, "analyzer", "report", "json-report.schema.json")
+    with open(schema_path, encoding="utf-8") as handle:
+        schema = json.load(handle)
+    for target in (EXAMPLE, BROKEN, os.path.join(REPO, "fixtures", "projects", "plan_equivalence", "plan.json")):
+        jsonschema.Draft7Validator(schema).validate(json.loads(run("scan", target, "-f", "json").stdout))
