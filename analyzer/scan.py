@@ -14,7 +14,7 @@ from analyzer.load.plan import looks_like_plan
 from analyzer.plan_scan import plan_scope
 from analyzer.load.variables import root_variables
 from analyzer.model import InputFile, Location, Report
-from analyzer.rules.engine import evaluate_scope
+from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
 from analyzer.rules.loader import bundled_rules_dir, load_rules
 from analyzer.rules.select import select_rules
 from analyzer.suppress import exception_decision, inline_decision
@@ -108,6 +108,7 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
     resource_count = 0
     change_set: list = []
     plan_inputs: list = []
+    scopes: list = []  # (name, anchor, resources, graph) per root module or plan
     for plan_path in plans:
         source_dir = paths[0] if options.plans and len(paths) == 1 and os.path.isdir(paths[0]) else None
         scope = plan_scope(plan_path, source_dir, project)
@@ -116,8 +117,8 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
             plan_inputs.append(InputFile(_relative(os.path.abspath(plan_path), source_root), scope.sha256))
         resource_count += sum(1 for r in scope.resources if r.mode == "managed")
         graph = build_graph(scope.resources, narrow_edges(scope.edges, scope.resources))
-        scope_results = evaluate_scope(rules, scope.resources, graph, _relative(plan_path, source_root),
-                                       scope.anchor, options.account_scope)
+        scope_results = evaluate_scope(rules, scope.resources, graph)
+        scopes.append((_relative(plan_path, source_root), scope.anchor, scope.resources, graph))
         if options.changed_only:
             scope_results = [r for r in scope_results if r.change_action in ("create", "update", "replace")]
         results.extend(scope_results)
@@ -132,9 +133,10 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
         resources = module.instances(_relative(root, source_root))
         resource_count += sum(1 for r in resources if r.mode == "managed")
         graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
-        anchor = _anchor(module)
-        results.extend(evaluate_scope(rules, resources, graph, _relative(root, source_root), anchor,
-                                      options.account_scope))
+        results.extend(evaluate_scope(rules, resources, graph))
+        scopes.append((_relative(root, source_root), _anchor(module), resources, graph))
+    if not options.changed_only:  # a change review judges the changed resources, not the account
+        results.extend(_account_results(rules, scopes, options.account_scope))
     files = cache.all_files()
     for parsed in files:
         problems.extend(parsed.problems)
@@ -163,6 +165,19 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
         resource_count=resource_count, suppression_problems=tuple(suppression_problems),
         change_set=tuple(change_set),
     )
+
+
+def _account_results(rules, scopes, account_scope: bool) -> list:
+    """Presence rules see every resource of the scan at once, reported at the first anchor."""
+    if not scopes:
+        return []
+    import networkx as nx
+
+    names = [name for name, _, _, _ in scopes]
+    scope_name = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    resources = [r for _, _, scope_resources, _ in scopes for r in scope_resources]
+    graph = nx.compose_all([graph for _, _, _, graph in scopes])
+    return evaluate_account_rules(rules, resources, graph, scope_name, scopes[0][1], account_scope)
 
 
 def _anchor(module) -> Location:

@@ -43,3 +43,18 @@ def test_broken_file_is_reported_and_good_files_still_scanned(monkeypatch):
     report = scan(["."], ScanOptions(environ={}))
     assert [(p.path, p.line, p.kind) for p in report.problems] == [("broken.tf", 3, "parse-error")]
     assert any(r.status == "fail" and r.location.path == "good.tf" for r in report.results)
+
+
+def test_presence_rules_see_the_whole_scan_once(tmp_path):
+    (tmp_path / "logging").mkdir()
+    (tmp_path / "security").mkdir()
+    (tmp_path / "logging" / "main.tf").write_text(
+        'provider "aws" {}\nresource "aws_cloudtrail" "org" {\n  name = "org"\n  s3_bucket_name = "logs"\n'
+        '  is_multi_region_trail = true\n}\n')
+    (tmp_path / "security" / "main.tf").write_text('resource "aws_guardduty_detector" "main" {}\n')
+    options = ScanOptions(environ={}, only=("AWS-CT-005", "AWS-GD-001"), account_scope=True)
+    report = scan([str(tmp_path)], options)
+    statuses = sorted((r.rule_id, r.status, r.location.path.endswith("logging/main.tf")) for r in report.results)
+    assert statuses == [("AWS-CT-005", "pass", True), ("AWS-GD-001", "pass", True)]
+    without_scope = scan([str(tmp_path)], ScanOptions(environ={}, only=("AWS-CT-005",)))
+    assert [r.status for r in without_scope.results] == ["not-applicable"]

@@ -281,15 +281,20 @@ def evaluate_account_rule(rule, scope_name: str, anchor: Location, graph, by_typ
     return Result(rule.id, status, address, "", anchor, anchor, message, verdict.explain())
 
 
-def evaluate_scope(rules, resources, graph, scope_name: str, anchor: Location, account_scope: bool) -> list[Result]:
+def index_by_type(resources) -> dict:
     by_type: dict = {}
     for resource in resources:
         key = f"data.{resource.type}" if resource.mode == "data" else resource.type
         by_type.setdefault(key, []).append(resource)
+    return by_type
+
+
+def evaluate_scope(rules, resources, graph) -> list[Result]:
+    """Resource rules over one root module (or plan): its resources and their graph."""
+    by_type = index_by_type(resources)
     results = []
     for rule in rules:
         if rule.scope == "account":
-            results.append(evaluate_account_rule(rule, scope_name, anchor, graph, by_type, account_scope))
             continue
         for type_name in rule.resource_types:
             for resource in by_type.get(type_name, ()):
@@ -297,3 +302,12 @@ def evaluate_scope(rules, resources, graph, scope_name: str, anchor: Location, a
                 if result is not None:
                     results.append(result)
     return results
+
+
+def evaluate_account_rules(rules, resources, graph, scope_name: str, anchor: Location,
+                           account_scope: bool) -> list[Result]:
+    """Presence rules, once per scan over every root module scanned (DESIGN.md): an account
+    baseline is often split across root modules."""
+    by_type = index_by_type(resources)
+    return [evaluate_account_rule(rule, scope_name, anchor, graph, by_type, account_scope)
+            for rule in rules if rule.scope == "account"]
