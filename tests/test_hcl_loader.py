@@ -65,3 +65,13 @@ def test_tf_json_blocks():
     assert isinstance(resource.attributes["bucket"].expr, E.Template)
     _, problems = parse_json_blocks("{bad", "x.tf.json")
     assert problems and problems[0].line == 1
+
+
+def test_tf_json_blocks_and_attributes_have_their_own_lines():
+    text = ('{\n  "resource": {\n    "aws_ebs_volume": {\n      "v": {\n        "size": 1,\n'
+            '        "encrypted": false\n      }\n    }\n  }\n}\n')
+    blocks, problems = parse_json_blocks(text, "m.tf.json")
+    assert not problems
+    (block,) = blocks
+    assert (block.location.start_line, block.location.end_line) == (4, 7)
+    assert block.attributes["encrypted"].location.start_line == 6
