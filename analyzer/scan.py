@@ -11,9 +11,9 @@ from analyzer.evaluate.references import all_instance_edges, narrow_edges
 from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache, is_terraform_file, module_directories, terraform_files_in
 from analyzer.load.plan import looks_like_plan
-from analyzer.plan_scan import plan_scope
 from analyzer.load.variables import root_variables
 from analyzer.model import InputFile, Location, Report
+from analyzer.plan_scan import plan_scope
 from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
 from analyzer.rules.loader import bundled_rules_dir, load_rules
 from analyzer.rules.select import select_rules
@@ -91,6 +91,43 @@ def root_modules(paths, cache: ParseCache) -> tuple[list, set]:
     return roots, target_files
 
 
+@dataclass(frozen=True)
+class EvaluatedScope:
+    """One root module or plan, evaluated: what the rules ran on and what they found."""
+
+    name: str
+    anchor: Location
+    resources: tuple
+    graph: object
+    results: tuple
+    changes: tuple = ()
+    problems: tuple = ()
+    plan_input: InputFile | None = None
+
+
+def _plan_scopes(plans, source_dir, project, rules, options, source_root):
+    for plan_path in plans:
+        scope = plan_scope(plan_path, source_dir, project)
+        graph = build_graph(scope.resources, narrow_edges(scope.edges, scope.resources))
+        results = evaluate_scope(rules, scope.resources, graph)
+        if options.changed_only:
+            results = [r for r in results if r.change_action in ("create", "update", "replace")]
+        plan_input = InputFile(_relative(os.path.abspath(plan_path), source_root), scope.sha256) \
+            if scope.sha256 else None
+        yield EvaluatedScope(_relative(plan_path, source_root), scope.anchor, scope.resources, graph,
+                             tuple(results), scope.changes, scope.problems, plan_input)
+
+
+def _module_scopes(roots, project, rules, options, source_root):
+    for root in roots:
+        inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
+        module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
+        resources = tuple(module.instances(_relative(root, source_root)))
+        graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
+        yield EvaluatedScope(_relative(root, source_root), _anchor(module), resources, graph,
+                             tuple(evaluate_scope(rules, resources, graph)), problems=tuple(var_problems))
+
+
 def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
     paths = list(paths)
     started = _dt.datetime.now(_dt.timezone.utc)
@@ -103,44 +140,19 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
     paths = [p for p in paths if p not in plans]
     source_root = source_root_for(paths + plans)
     project = Project(cache, source_root)
-    problems = list(rule_problems)
-    results = []
-    resource_count = 0
-    change_set: list = []
-    plan_inputs: list = []
-    scopes: list = []  # (name, anchor, resources, graph) per root module or plan
-    for plan_path in plans:
-        source_dir = paths[0] if options.plans and len(paths) == 1 and os.path.isdir(paths[0]) else None
-        scope = plan_scope(plan_path, source_dir, project)
-        problems.extend(scope.problems)
-        if scope.sha256:
-            plan_inputs.append(InputFile(_relative(os.path.abspath(plan_path), source_root), scope.sha256))
-        resource_count += sum(1 for r in scope.resources if r.mode == "managed")
-        graph = build_graph(scope.resources, narrow_edges(scope.edges, scope.resources))
-        scope_results = evaluate_scope(rules, scope.resources, graph)
-        scopes.append((_relative(plan_path, source_root), scope.anchor, scope.resources, graph))
-        if options.changed_only:
-            scope_results = [r for r in scope_results if r.change_action in ("create", "update", "replace")]
-        results.extend(scope_results)
-        change_set.extend(scope.changes)
-    if options.plans and len(paths) == 1 and os.path.isdir(paths[0]):
-        paths = []  # the directory was the plan's source, not a separate HCL scan
+    # `--plan plan.json DIR`: DIR holds the plan's sources and is not scanned on its own.
+    plan_sources = paths[0] if options.plans and len(paths) == 1 and os.path.isdir(paths[0]) else None
+    if plan_sources:
+        paths = []
     roots, target_files = root_modules(paths, cache) if paths else ([], set())
-    for root in roots:
-        inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
-        problems.extend(var_problems)
-        module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
-        resources = module.instances(_relative(root, source_root))
-        resource_count += sum(1 for r in resources if r.mode == "managed")
-        graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
-        results.extend(evaluate_scope(rules, resources, graph))
-        scopes.append((_relative(root, source_root), _anchor(module), resources, graph))
+    scopes = list(_plan_scopes(plans, plan_sources, project, rules, options, source_root))
+    scopes += list(_module_scopes(roots, project, rules, options, source_root))
+    results = [r for scope in scopes for r in scope.results]
     if not options.changed_only:  # a change review judges the changed resources, not the account
         results.extend(_account_results(rules, scopes, options.account_scope))
     files = cache.all_files()
-    for parsed in files:
-        problems.extend(parsed.problems)
-    problems.extend(project.problems)
+    problems = list(rule_problems) + [p for scope in scopes for p in scope.problems]
+    problems += [p for parsed in files for p in parsed.problems] + project.problems
     if target_files:
         results = [r for r in results if os.path.normpath(os.path.abspath(r.location.path)) in target_files
                    or r.address.startswith("account (")]
@@ -150,20 +162,21 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
         suppression_problems += [f"{_relative(s.path, source_root)}:{s.line}: inline ignores are forbidden by "
                                  "policy (forbid_inline_ignores); this comment suppresses nothing"
                                  for f in files for s in f.suppressions]
-    results = [_relative_result(r, source_root) for r in results]
-    problems = [replace(p, path=_relative(p.path, source_root)) for p in problems]
-    inputs = tuple(sorted([InputFile(_relative(f.path, source_root), f.sha256) for f in files if f.sha256]
-                          + plan_inputs, key=lambda i: i.path))
+    inputs = [InputFile(_relative(f.path, source_root), f.sha256) for f in files if f.sha256]
+    inputs += [scope.plan_input for scope in scopes if scope.plan_input is not None]
     finished = _dt.datetime.now(_dt.timezone.utc)
     return Report(
-        tool_version=__version__, source_root=source_root, rules=rules, results=tuple(results), inputs=inputs,
-        problems=tuple(problems), started_at=started.isoformat(timespec="seconds"),
-        finished_at=finished.isoformat(timespec="seconds"),
+        tool_version=__version__, source_root=source_root, rules=rules,
+        results=tuple(_relative_result(r, source_root) for r in results),
+        inputs=tuple(sorted(inputs, key=lambda i: i.path)),
+        problems=tuple(replace(p, path=_relative(p.path, source_root)) for p in problems),
+        started_at=started.isoformat(timespec="seconds"), finished_at=finished.isoformat(timespec="seconds"),
         options={"paths": [_relative(os.path.abspath(p), source_root) for p in paths],
                  "account_scope": options.account_scope, "only": list(options.only), "skip": list(options.skip),
                  **(options.extra_options or {})},
-        resource_count=resource_count, suppression_problems=tuple(suppression_problems),
-        change_set=tuple(change_set),
+        resource_count=sum(1 for scope in scopes for r in scope.resources if r.mode == "managed"),
+        suppression_problems=tuple(suppression_problems),
+        change_set=tuple(c for scope in scopes for c in scope.changes),
     )
 
 
@@ -173,11 +186,11 @@ def _account_results(rules, scopes, account_scope: bool) -> list:
         return []
     import networkx as nx
 
-    names = [name for name, _, _, _ in scopes]
+    names = [scope.name for scope in scopes]
     scope_name = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    resources = [r for _, _, scope_resources, _ in scopes for r in scope_resources]
-    graph = nx.compose_all([graph for _, _, _, graph in scopes])
-    return evaluate_account_rules(rules, resources, graph, scope_name, scopes[0][1], account_scope)
+    resources = [r for scope in scopes for r in scope.resources]
+    graph = nx.compose_all([scope.graph for scope in scopes])
+    return evaluate_account_rules(rules, resources, graph, scope_name, scopes[0].anchor, account_scope)
 
 
 def _anchor(module) -> Location:
