@@ -42,10 +42,25 @@ resource "aws_s3_bucket_public_access_block" "p" {
     assert found == {"aws_s3_bucket.b": "unknown"}
 
 
-def test_control_named_by_a_generated_value_is_unknown_not_fail(tmp_path):
+def test_control_named_by_the_same_generated_value_is_linked(tmp_path):
     found, _ = statuses(tmp_path, '''
 resource "random_pet" "name" {}
 resource "aws_s3_bucket" "b" { bucket = random_pet.name.id }
+resource "aws_s3_bucket_public_access_block" "p" {
+  bucket                  = random_pet.name.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+''', "AWS-S3-002")
+    assert found == {"aws_s3_bucket.b": "pass"}
+
+
+def test_control_named_by_another_generated_value_is_unknown_not_fail(tmp_path):
+    found, _ = statuses(tmp_path, '''
+resource "random_pet" "name" {}
+resource "aws_s3_bucket" "b" { bucket = "fixed-name" }
 resource "aws_s3_bucket_public_access_block" "p" {
   bucket                  = random_pet.name.id
   block_public_acls       = true
@@ -106,3 +121,38 @@ resource "aws_iam_role_policy_attachment" "admin" {
 ''', "AWS-IAM-011")
     assert found["aws_iam_role_policy_attachment.worker"] == "pass"
     assert found["aws_iam_role_policy_attachment.admin"] == "fail"
+
+
+def test_companion_keyed_by_unset_variable_does_not_hide_failures(tmp_path):
+    found, _ = statuses(tmp_path, '''
+variable "bucket_name" {}
+resource "aws_s3_bucket_versioning" "external" {
+  bucket = var.bucket_name
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_s3_bucket" "named" {
+  bucket = "example"
+}
+resource "aws_s3_bucket" "same_variable" {
+  bucket = var.bucket_name
+}
+''', "AWS-S3-003")
+    assert found == {"aws_s3_bucket.named": "fail", "aws_s3_bucket.same_variable": "pass"}
+
+
+def test_same_generated_name_links_bucket_and_companion(tmp_path):
+    found, _ = statuses(tmp_path, '''
+resource "random_pet" "name" {}
+resource "aws_s3_bucket" "b" {
+  bucket = random_pet.name.id
+}
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = random_pet.name.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+''', "AWS-S3-003")
+    assert found == {"aws_s3_bucket.b": "pass"}

@@ -189,7 +189,8 @@ class ModuleInstance:
         elif "default" in block.attributes:
             value = self._memoized(("var-default", name), lambda: evaluate(block.attributes["default"].expr, Scope(self)))
         else:
-            return Unknown(f"var.{name} has no value (no default, tfvars or -var)")
+            qualified = f"{self.address}.var.{name}" if self.address else f"var.{name}"
+            return Unknown(f"var.{name} has no value (no default, tfvars or -var)", variable=qualified)
         return _convert_to_declared_type(value, block)
 
     def read_file(self, path: str) -> str:

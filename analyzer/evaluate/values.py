@@ -19,12 +19,14 @@ class Unknown:
     one: such a value is an id or an ARN, never a literal like "*". ``partial`` keeps what is
     known of a value that Terraform would treat as wholly unknown: the object given to
     ``jsonencode`` or the pieces of a template, with Unknown leaves (policy analysis reads
-    the structure). Neither takes part in equality.
+    the structure). ``variable`` names the input variable without a value it comes from. None
+    of them takes part in equality.
     """
 
     reason: str = "known only after apply"
     origin: str | None = field(default=None, compare=False)
     partial: object = field(default=None, compare=False, repr=False)
+    variable: str | None = field(default=None, compare=False)  # "module.m.var.name" it comes from
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"

@@ -128,11 +128,11 @@ def _check_elements(condition: dict, ctx: Context) -> Verdict:
         attr = f"{path}.{inner.attr}" if inner.attr else path
         verdicts.append(Verdict(inner.value, attr, inner.evidence, inner.expected))
     if quantifier == "all_match":
-        return all_of(verdicts) if verdicts else Verdict(True, path, f"no {path}")
+        return all_of(verdicts) if verdicts else Verdict(True, path, f"no {path}", vacuous=True)
     if quantifier == "any_match":
         return any_of(verdicts) if verdicts else Verdict(False, path, f"no {path} present")
     if not verdicts:
-        return Verdict(True, path, f"no {path}")
+        return Verdict(True, path, f"no {path}", vacuous=True)
     found = any_of(verdicts)
     if found.value:  # say what the offending block has, not what the inner condition wanted
         return Verdict(False, found.attr, f"an offending {path} block: {found.evidence}")
@@ -160,9 +160,10 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
                 value = other.values.get(via)
                 if other.address in candidates:
                     continue
-                if isinstance(own, str) and value == own:
+                if (isinstance(own, str) and value == own) or _same_unknown(own, value):
                     candidates[other.address] = other
-                elif isinstance(value, Unknown) and not _links_elsewhere(ctx.graph, other.address, via):
+                elif isinstance(value, Unknown) and _might_name(value, own) \
+                        and not _links_elsewhere(ctx.graph, other.address, via):
                     maybe = True
     elif via and not forward:
         for other_type in types:
@@ -185,7 +186,7 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
     names = "/".join(sorted(types))
     match = spec.get("match", "any")
     if match == "all":
-        return all_of(verdicts) if verdicts else Verdict(True, via, f"no {names}")
+        return all_of(verdicts) if verdicts else Verdict(True, via, f"no {names}", vacuous=True)
     found = any_of(verdicts) if verdicts else Verdict(False, via, f"no {names} refers to it"
                                                       + (f" through {via}" if via else ""))
     if found.value is False and maybe:
@@ -198,6 +199,21 @@ def _article(word: str) -> str:
 
 
 _VALUE_GENERATORS = ("random_", "time_", "null_resource", "terraform_data")
+
+
+def _same_unknown(own, value) -> bool:
+    """Both unknown, from the same computed attribute or the same unset variable: the same value
+    (``bucket = random_pet.n.id`` on the bucket and on its versioning resource)."""
+    if not (isinstance(own, Unknown) and isinstance(value, Unknown)):
+        return False
+    return bool((own.origin and own.origin == value.origin) or (own.variable and own.variable == value.variable))
+
+
+def _might_name(value: Unknown, own) -> bool:
+    """Could this unknown ``via`` value name our resource? A companion keyed by an input variable
+    without a value is taken to target a resource supplied from outside when ours has a name
+    written in the code (decision documented in docs/writing-rules.md); any other unknown might."""
+    return not (value.variable and isinstance(own, str))
 
 
 def _links_elsewhere(graph, address: str, via: str) -> bool:

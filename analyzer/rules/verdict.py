@@ -10,6 +10,7 @@ class Verdict:
     attr: str | None = None  # attribute path that decided it, for the finding's line
     evidence: str = ""  # what was seen, for the message
     expected: str = ""  # what the condition wanted ("equals true"); flipped by negate
+    vacuous: bool = False  # true only because there was nothing to check ("no listener")
 
     def explain(self) -> str:
         return f"{self.evidence} (expected {self.expected})" if self.expected else self.evidence
@@ -29,16 +30,23 @@ def negate(verdict: Verdict) -> Verdict:
 
 
 def all_of(verdicts) -> Verdict:
-    """Kleene AND: false wins, then unknown, else true."""
+    """Kleene AND: false wins, then unknown, else true (explained by the parts that held for a
+    reason, not those that held because there was nothing to check)."""
     unknown = None
-    last = TRUE
+    held = []
     for verdict in verdicts:
         if verdict.value is False:
             return verdict
         if verdict.value is None and unknown is None:
             unknown = verdict
-        last = verdict
-    return unknown or Verdict(True, last.attr, last.evidence)
+        held.append(verdict)
+    if unknown is not None:
+        return unknown
+    telling = [v for v in held if not v.vacuous] or held
+    if not telling:
+        return TRUE
+    evidence = "; ".join(dict.fromkeys(v.explain() for v in telling if v.evidence))
+    return Verdict(True, telling[0].attr, evidence, vacuous=all(v.vacuous for v in held))
 
 
 def any_of(verdicts) -> Verdict:
