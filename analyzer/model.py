@@ -41,13 +41,14 @@ class Problem:
     path: str
     line: int
     message: str
-    kind: str = "parse-error"  # parse-error | read-error | rule-error | config-error | plan-error | module-missing
+    # parse-error | read-error | rule-error | config-error | plan-error | module-missing | no-input
+    kind: str = "parse-error"
 
     @property
     def blocking(self) -> bool:
         """Blocking problems make the scan incomplete (exit 3). A module that `terraform init`
         has not downloaded is a warning: its outputs are Unknown, which results already show."""
-        return self.kind != "module-missing"
+        return self.kind not in ("module-missing", "no-input")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache, is_terraform_file, module_directories, terraform_files_in
 from analyzer.load.plan import looks_like_plan
 from analyzer.load.variables import root_variables
-from analyzer.model import InputFile, Location, Report
+from analyzer.model import InputFile, Location, Problem, Report
 from analyzer.plan_scan import plan_scope
 from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
 from analyzer.rules.loader import bundled_rules_dir, load_rules
@@ -153,6 +153,9 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
     files = cache.all_files()
     problems = list(rule_problems) + [p for scope in scopes for p in scope.problems]
     problems += [p for parsed in files for p in parsed.problems] + project.problems
+    if not scopes:
+        problems += [Problem(path, 1, "no Terraform files (.tf, .tf.json) or plan found here", "no-input")
+                     for path in paths or ["."]]
     if target_files:
         results = [r for r in results if os.path.normpath(os.path.abspath(r.location.path)) in target_files
                    or r.address.startswith("account (")]
