@@ -22,7 +22,7 @@ def main():
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "json", "sarif", "markdown"]),
-              default=None, help="Output format (default: text).")
+              default=None, help="Output format (default: from the --output extension, else text).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None,
               help="Lowest severity that makes the exit code 1 (default: low; 'none' never fails).")
@@ -70,7 +70,9 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
     if config_problems:
         from dataclasses import replace
         report = replace(report, problems=tuple(config_problems) + report.problems)
-    output_format = output_format or "text"
+    # -o report.sarif / .json / .md picks the format when --format is not given.
+    by_extension = {".sarif": "sarif", ".json": "json", ".md": "markdown"}
+    output_format = output_format or by_extension.get(os.path.splitext(output or "")[1].lower(), "text")
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     rendered = FORMATTERS[output_format](report, unknown_mode, use_color)

@@ -135,3 +135,9 @@ def test_json_report_matches_its_published_schema(tmp_path):
         schema = json.load(handle)
     for target in (EXAMPLE, BROKEN, os.path.join(REPO, "fixtures", "projects", "plan_equivalence", "plan.json")):
         jsonschema.Draft7Validator(schema).validate(json.loads(run("scan", target, "-f", "json").stdout))
+
+
+def test_output_extension_picks_the_format(tmp_path):
+    target = tmp_path / "report.sarif"
+    run("scan", EXAMPLE, "-o", str(target))
+    assert json.loads(target.read_text())["version"] == "2.1.0"
