@@ -156,3 +156,16 @@ resource "aws_s3_bucket_versioning" "v" {
 }
 ''', "AWS-S3-003")
     assert found == {"aws_s3_bucket.b": "pass"}
+
+
+def test_secret_from_a_literal_for_each_map_is_hard_coded(tmp_path):
+    found, _ = statuses(tmp_path, '''
+resource "aws_db_instance" "db" {
+  for_each          = { a = "Passw0rd!", b = "An0ther!" }
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  allocated_storage = 20
+  password          = each.value
+}
+''', "AWS-SM-004")
+    assert found == {'aws_db_instance.db["a"]': "fail", 'aws_db_instance.db["b"]': "fail"}
