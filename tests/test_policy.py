@@ -525,7 +525,7 @@ def test_console_user_mfa_enforced(tmp_path, body, expected):
     ("data.aws_secretsmanager_secret_version.db.secret_string",
      'data "aws_secretsmanager_secret_version" "db" {\n  secret_id = "db"\n}', False),
     (None, "", False),
-    ("each.value", "", None),
+    ("each.value", "", True),  # each.value of a literal map is written in the code
 ])
 def test_secret_hardcoded(tmp_path, password, extra, expected):
     attribute = f"  password = {password}\n" if password else ""
