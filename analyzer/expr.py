@@ -60,7 +60,6 @@ class RelativeTraversal:
 class Call:
     name: str
     args: tuple
-    expand_last: bool = False  # f(list...)
 
 
 @dataclass(frozen=True)

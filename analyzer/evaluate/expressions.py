@@ -11,12 +11,8 @@ from __future__ import annotations
 import math
 
 from analyzer import expr as E
+from analyzer.evaluate.functions import FUNCTIONS, FunctionError
 from analyzer.evaluate.values import TemplateParts, Unknown, first_unknown, to_terraform_string, type_name
-
-try:  # the function library is a separate, table-tested module
-    from analyzer.evaluate.functions import FUNCTIONS, FunctionError
-except ImportError:  # pragma: no cover - only while bootstrapping
-    FUNCTIONS, FunctionError = {}, Exception
 
 
 class EvalError(Exception):

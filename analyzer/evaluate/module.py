@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 
 from analyzer import expr as E
-from analyzer.evaluate.expressions import (EvalError, NamesOnlyScope, ResourceObject, evaluate, evaluate_strict,
-                                           iteration_pairs)
+from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
 from analyzer.evaluate.types import apply_type
 from analyzer.evaluate.values import Unknown
 from analyzer.load.files import read_modules_manifest
@@ -23,7 +22,6 @@ MODULE_META_ARGUMENTS = META_ARGUMENTS | {"providers", "source", "version"}
 META_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 MAX_MODULE_DEPTH = 16
 MAX_FILE_READ = 2 * 1024 * 1024
-_MISSING = object()
 
 
 class Project:

@@ -21,7 +21,7 @@ def instance_edges(module, resource_key, instance_names) -> list[tuple[str, str]
     edges: list[tuple[str, str]] = []
     each_targets = _each_value_targets(block, scope)
     for name, attribute in block.attributes.items():
-        if name in ("count", "for_each", "provider"):
+        if name in META_ARGUMENTS:
             continue
         for target in expression_targets(attribute.expr, scope, set(), each_targets):
             edges.append((name, target))

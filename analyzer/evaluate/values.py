@@ -39,13 +39,6 @@ class TemplateParts:
     parts: tuple
 
 
-UNKNOWN = Unknown()
-
-
-def is_unknown(value: object) -> bool:
-    return isinstance(value, Unknown)
-
-
 def contains_unknown(value: object) -> bool:
     """True if the value is Unknown or holds an Unknown at any depth."""
     if isinstance(value, Unknown):

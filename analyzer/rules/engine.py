@@ -13,10 +13,9 @@ from analyzer.graph import referenced, referrers
 from analyzer.model import Location, Result
 from analyzer.rules.operators import DECIDED_WHEN_SET, OPERATORS
 from analyzer.rules.predicates import PREDICATES
-from analyzer.rules.verdict import FALSE, TRUE, Verdict, all_of, any_of, negate
+from analyzer.rules.verdict import TRUE, Verdict, all_of, any_of, negate
 
 _PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
-_ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -69,10 +68,7 @@ def resolve_path(values, path: str) -> list:
             elif isinstance(value, list) and int(index) < len(value):
                 following.append(value[int(index)])
         current = following
-    flat = []
-    for value in current:
-        flat.append(value)
-    return flat
+    return current
 
 
 def _check_attr(condition: dict, ctx: Context) -> Verdict:

@@ -19,7 +19,6 @@ from analyzer.rules.predicates import PREDICATES
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # libyaml's safe loader when PyYAML was built with it: 15x faster than the pure-Python one.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-CONDITION_KEYS = {"all", "any", "not", "attr", "elements", "related", "in_scope", "predicate"}
 
 
 @lru_cache(maxsize=1)

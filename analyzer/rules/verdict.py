@@ -17,8 +17,6 @@ class Verdict:
 
 
 TRUE = Verdict(True)
-FALSE = Verdict(False)
-UNKNOWN = Verdict(None)
 
 
 def negate(verdict: Verdict) -> Verdict:
@@ -60,4 +58,4 @@ def any_of(verdicts) -> Verdict:
             unknown = verdict
         if verdict.value is False and first_false is None:
             first_false = verdict
-    return unknown or first_false or FALSE
+    return unknown or first_false or Verdict(False)
