@@ -7,6 +7,7 @@ that turns a reference cycle into Unknown instead of recursing forever.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from analyzer import expr as E
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
@@ -80,7 +81,8 @@ def _first_name(steps, what: str):
     return steps[0].name
 
 
-def _instance_key_suffix(key) -> str:
+def instance_key_suffix(key) -> str:
+    """How Terraform writes an instance key in an address: [0] or ["name"]."""
     if key is None:
         return ""
     if isinstance(key, int) and not isinstance(key, bool):
@@ -113,7 +115,8 @@ class ModuleInstance:
                 self._index(block)
         self._memo: dict = {}
         self._busy: set = set()
-        self._children: dict = {}
+        self._expansions: dict = {}  # id(block) -> expansions; count/for_each evaluated once
+        self._child_list: list | None = None
 
     def _index(self, block):
         kind, labels = block.type, block.labels
@@ -205,8 +208,13 @@ class ModuleInstance:
             raise EvalError(f"cannot read {path!r}: {err}") from None
 
     # --- expansion (count / for_each) --------------------------------------
-    def expansions(self, block, scope: Scope):
-        """[(key, names, exists)] for a resource or module block."""
+    def expansions(self, block):
+        """[(key, names, exists)] for a resource or module block, computed once per block."""
+        if id(block) not in self._expansions:
+            self._expansions[id(block)] = self._expand(block, Scope(self))
+        return self._expansions[id(block)]
+
+    def _expand(self, block, scope: Scope):
         if "count" in block.attributes:
             count = evaluate(block.attributes["count"].expr, scope)
             if isinstance(count, Unknown):
@@ -231,31 +239,39 @@ class ModuleInstance:
                      Unknown("for_each is not a map or set"))]
         return [(None, {}, True)]
 
+    def instance_values(self, key):
+        """[(instance key, ResourceObject of its values, exists)] for one resource block, evaluated
+        once: both references to it and the scan's Resources use these values. Unknown while the
+        block is being evaluated (a reference cycle)."""
+        def compute():
+            block = self.resources[key]
+            base = self.address_of(*key)
+            items = []
+            for instance_key, names, exists in self.expansions(block):
+                obj = ResourceObject(self.block_values(block, Scope(self, names)))
+                obj.address = base + instance_key_suffix(instance_key)
+                items.append((instance_key, obj, exists))
+            return items
+
+        return self._memoized(key, compute)
+
     def reference_value(self, mode, type_name, name):
         """What ``aws_x.y`` means in an expression: an object, a list (count) or a map (for_each)."""
         key = (mode, type_name, name)
         if key not in self.resources:
             raise EvalError(f"{'data.' if mode == 'data' else ''}{type_name}.{name} is not declared")
-
-        def compute():
-            block = self.resources[key]
-            base = self.address_of(mode, type_name, name)
-            items = []
-            for instance_key, names, exists in self.expansions(block, Scope(self)):
-                obj = ResourceObject(self.block_values(block, Scope(self, names)))
-                obj.address = base + _instance_key_suffix(instance_key)
-                items.append((instance_key, obj, exists))
-            if "count" in block.attributes:
-                if len(items) == 1 and isinstance(items[0][2], Unknown):
-                    return items[0][2]
-                return [obj for _, obj, _ in items]
-            if "for_each" in block.attributes:
-                if len(items) == 1 and isinstance(items[0][2], Unknown):
-                    return items[0][2]
-                return {k: obj for k, obj, _ in items}
-            return items[0][1]
-
-        return self._memoized(key, compute)
+        items = self.instance_values(key)
+        if isinstance(items, Unknown):
+            return items
+        block = self.resources[key]
+        if ("count" in block.attributes or "for_each" in block.attributes) \
+                and len(items) == 1 and isinstance(items[0][2], Unknown):
+            return items[0][2]
+        if "count" in block.attributes:
+            return [obj for _, obj, _ in items]
+        if "for_each" in block.attributes:
+            return {k: obj for k, obj, _ in items}
+        return items[0][1]
 
     def address_of(self, mode, type_name, name) -> str:
         local = f"data.{type_name}.{name}" if mode == "data" else f"{type_name}.{name}"
@@ -318,8 +334,8 @@ class ModuleInstance:
 
     def child_modules(self):
         """[(call name, instance key, child ModuleInstance or None, exists)] for every module call."""
-        if "children" in self._children:
-            return self._children["children"]
+        if self._child_list is not None:
+            return self._child_list
         result = []
         for name, block in self.module_calls.items():
             directory, manifest_key = self.module_directory(name, block)
@@ -329,19 +345,19 @@ class ModuleInstance:
                     f"module.{name} calls a module that contains this call (source {directory!r}): "
                     "Terraform rejects this cycle; the call is not followed", "parse-error"))
                 directory = None
-            for instance_key, names, exists in self.expansions(block, Scope(self)):
+            for instance_key, names, exists in self.expansions(block):
                 child = None
                 if directory and self.depth < MAX_MODULE_DEPTH:
                     call_scope = Scope(self, names)
                     inputs = {arg: _lazy(attr.expr, call_scope)
                               for arg, attr in block.attributes.items() if arg not in MODULE_META_ARGUMENTS}
-                    address = f"module.{name}{_instance_key_suffix(instance_key)}"
+                    address = f"module.{name}{instance_key_suffix(instance_key)}"
                     child = ModuleInstance(self.project, directory,
                                            f"{self.address}.{address}" if self.address else address,
                                            manifest_key, self.root_dir, inputs, self.depth + 1,
                                            call_scope, block, self.lineage)
                 result.append((name, instance_key, child, exists))
-        self._children["children"] = result
+        self._child_list = result
         return result
 
     def module_value(self, name: str):
@@ -391,10 +407,10 @@ class ModuleInstance:
                 kind, why = self.call_scope.module.provenance(self.call_block.attributes[first].expr, depth + 1)
                 return (kind, f"var.{first} from the module call: {why}")
             # A literal default is committed with the code even when tfvars override it.
-            block = self.variables.get(first)
-            default = block.attributes.get("default") if block is not None else None
-            if block is None:
+            declaration = self.variables.get(first)
+            if declaration is None:
                 return ("unknown", f"var.{first} is not declared")
+            default = declaration.attributes.get("default")
             if default is None or (isinstance(default.expr, E.Literal) and default.expr.value in (None, "")):
                 return ("outside", f"var.{first} has no default (supplied at plan time)")
             kind, why = self.provenance(default.expr, depth + 1)
@@ -419,18 +435,18 @@ class ModuleInstance:
     def instances(self, scope_name: str) -> list[Resource]:
         """Every resource and data instance here and in child modules."""
         found: list[Resource] = []
-        for (mode, type_name, name), block in self.resources.items():
-            base = self.address_of(mode, type_name, name)
-            for instance_key, names, exists in self.expansions(block, Scope(self)):
-                values = self.block_values(block, Scope(self, names))
+        for key, block in self.resources.items():
+            mode, type_name, name = key
+            locations, ignored = _attribute_locations(block), _ignored_changes(block)
+            provenance: dict = {}
+            for _, values, exists in self.instance_values(key):
+                for attr, value in values.items():  # per block: the expressions are the same
+                    if attr in block.attributes and attr not in provenance and isinstance(value, (str, Unknown)):
+                        provenance[attr] = self.provenance(block.attributes[attr].expr, block=block)
                 found.append(Resource(
-                    address=base + _instance_key_suffix(instance_key), type=type_name, name=name,
-                    mode=mode, module_address=self.address, values=values, location=block.location,
-                    attribute_locations=_attribute_locations(block), exists=exists, scope=scope_name,
-                    provenance={attr: self.provenance(block.attributes[attr].expr, block=block)
-                                for attr, value in values.items()
-                                if attr in block.attributes and isinstance(value, (str, Unknown))},
-                    ignored_changes=_ignored_changes(block)))
+                    address=values.address, type=type_name, name=name, mode=mode, module_address=self.address,
+                    values=values, location=block.location, attribute_locations=locations, exists=exists,
+                    scope=scope_name, provenance=provenance, ignored_changes=ignored))
         for _, _, child, exists in self.child_modules():
             if child is None:
                 continue
@@ -457,7 +473,6 @@ def _ignored_changes(block) -> tuple:
 
 
 def _with_exists(resource: Resource, exists) -> Resource:
-    from dataclasses import replace
     return replace(resource, exists=exists)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from analyzer import expr as E
 from analyzer.evaluate.expressions import EvalError, evaluate_strict
-from analyzer.evaluate.module import META_ARGUMENTS, META_BLOCKS, Scope, _instance_key_suffix
+from analyzer.evaluate.module import META_ARGUMENTS, META_BLOCKS, Scope, instance_key_suffix
 from analyzer.evaluate.values import Unknown
 
 MAX_FOLLOW = 2000
@@ -39,7 +39,7 @@ def _each_value_targets(block, scope) -> set:
     key = scope.names["each"].get("key")
     targets = expression_targets(block.attributes["for_each"].expr, Scope(scope.module), set())
     if isinstance(key, str):
-        suffix = _instance_key_suffix(key)
+        suffix = instance_key_suffix(key)
         specific = {t for t in targets if t.endswith(suffix)}
         return specific or targets
     return targets
@@ -99,15 +99,15 @@ def _resource_targets(module, key, rest, scope) -> set:
     block = module.resources[key]
     if "count" not in block.attributes and "for_each" not in block.attributes:
         return {base}
-    expansions = module.expansions(block, Scope(module))
-    all_addresses = {base + _instance_key_suffix(k) for k, _, _ in expansions}
+    expansions = module.expansions(block)
+    all_addresses = {base + instance_key_suffix(k) for k, _, _ in expansions}
     if rest and isinstance(rest[0], E.Index):
         try:
             index = evaluate_strict(rest[0].key, scope)
         except EvalError:
             return all_addresses
         if not isinstance(index, Unknown):
-            specific = base + _instance_key_suffix(index)
+            specific = base + instance_key_suffix(index)
             if specific in all_addresses:
                 return {specific}
     return all_addresses
@@ -142,8 +142,8 @@ def all_instance_edges(module) -> list[tuple[str, str, str]]:
     edges = []
     for key, block in module.resources.items():
         base = module.address_of(*key)
-        for instance_key, names, _ in module.expansions(block, Scope(module)):
-            source = base + _instance_key_suffix(instance_key)
+        for instance_key, names, _ in module.expansions(block):
+            source = base + instance_key_suffix(instance_key)
             for attribute, target in instance_edges(module, key, names):
                 if target != source:
                     edges.append((source, attribute, target))
