@@ -29,22 +29,9 @@ class Context:
 
 
 def check(condition: dict, ctx: Context) -> Verdict:
-    if "all" in condition:
-        return all_of(check(c, ctx) for c in condition["all"])
-    if "any" in condition:
-        return any_of(check(c, ctx) for c in condition["any"])
-    if "not" in condition:
-        return negate(check(condition["not"], ctx))
-    if "attr" in condition:
-        return _check_attr(condition, ctx)
-    if "elements" in condition:
-        return _check_elements(condition, ctx)
-    if "related" in condition:
-        return _check_related(condition["related"], ctx)
-    if "in_scope" in condition:
-        return _check_in_scope(condition["in_scope"], ctx)
-    if "predicate" in condition:
-        return PREDICATES[condition["predicate"]](ctx, condition.get("args", {}))
+    for form, judge in CONDITION_FORMS.items():
+        if form in condition:
+            return judge(condition, ctx)
     raise ValueError(f"unknown condition {sorted(condition)}")
 
 
@@ -147,38 +134,29 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
     linked = referenced(ctx.graph, resource.address, via) if forward else referrers(ctx.graph, resource.address, via)
     candidates = {r.address: r for r in linked if r.type in types}
     maybe = False
-    key = spec.get("key")
-    if via and key and not forward:
-        # Split resources may name their target literally (bucket = "my-logs") instead of by reference.
-        own = resource.values.get(key)
+    if via and not forward:
+        # Split resources may also name their target literally (bucket = "my-logs") when `key` is
+        # given, or by a value that is unknown here (which may or may not be ours).
+        own = resource.values.get(spec["key"]) if "key" in spec else None
         for other_type in types:
             for other in ctx.by_type.get(other_type, ()):
-                value = other.values.get(via)
                 if other.address in candidates:
                     continue
+                value = other.values.get(via)
                 if (isinstance(own, str) and value == own) or _same_unknown(own, value):
                     candidates[other.address] = other
                 elif isinstance(value, Unknown) and _might_name(value, own) \
-                        and not _links_elsewhere(ctx.graph, other.address, via):
-                    maybe = True
-    elif via and not forward:
-        for other_type in types:
-            for other in ctx.by_type.get(other_type, ()):
-                if other.address not in candidates and isinstance(other.values.get(via), Unknown) \
                         and not _links_elsewhere(ctx.graph, other.address, via):
                     maybe = True
     assertion = spec.get("assert")
     verdicts = []
     for other in candidates.values():
         if assertion is None:
-            verdicts.append(Verdict(True, via, f"{other.address} refers to it"))
+            verdict = Verdict(True, via, f"{other.address} refers to it")
         else:
             inner = check(assertion, Context(other.values, other, ctx.graph, ctx.by_type))
-            verdicts.append(Verdict(inner.value, via, f"{other.address}: {inner.explain()}"))
-    # A related resource whose count/for_each is unknown may not exist: it cannot make a pass.
-    verdicts = [Verdict(None, v.attr, f"{v.evidence} (but it may not be created: count/for_each unknown)")
-                if v.value is True and isinstance(other.exists, Unknown) else v
-                for v, other in zip(verdicts, candidates.values())]
+            verdict = Verdict(inner.value, via, f"{other.address}: {inner.explain()}")
+        verdicts.append(_if_created(verdict, other))
     names = "/".join(sorted(types))
     match = spec.get("match", "any")
     if match == "all":
@@ -188,6 +166,13 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
     if found.value is False and maybe:
         found = Verdict(None, via, f"{_article(names)} {names} with an unknown {via} might refer to it")
     return negate(found) if match == "none" else found
+
+
+def _if_created(verdict: Verdict, other) -> Verdict:
+    """A resource whose count/for_each is unknown may not exist: it cannot make a condition hold."""
+    if verdict.value is True and isinstance(other.exists, Unknown):
+        return Verdict(None, verdict.attr, f"{verdict.evidence} (but it may not be created: count/for_each unknown)")
+    return verdict
 
 
 def _article(word: str) -> str:
@@ -233,8 +218,7 @@ def _check_in_scope(spec: dict, ctx: Context) -> Verdict:
                 verdict = TRUE
             else:
                 verdict = check(assertion, Context(other.values, other, ctx.graph, ctx.by_type))
-            if isinstance(other.exists, Unknown) and verdict.value is True:
-                verdict = Verdict(None, verdict.attr, f"{other.address} may not be created (count/for_each unknown)")
+            verdict = _if_created(verdict, other)
             verdicts.append(Verdict(verdict.value, None, f"{other.address}: {verdict.explain()}"))
     if not verdicts:
         return Verdict(False, None, spec.get("missing") or f"no {names} in the scanned code")
@@ -242,6 +226,20 @@ def _check_in_scope(spec: dict, ctx: Context) -> Verdict:
     if result.value is False:
         return Verdict(False, None, spec.get("missing") or f"no {names} satisfies the rule: {result.evidence}")
     return result
+
+
+# The condition forms of docs/writing-rules.md, each a plain function of (condition, ctx).
+CONDITION_FORMS = {
+    "all": lambda condition, ctx: all_of(check(c, ctx) for c in condition["all"]),
+    "any": lambda condition, ctx: any_of(check(c, ctx) for c in condition["any"]),
+    "not": lambda condition, ctx: negate(check(condition["not"], ctx)),
+    "attr": lambda condition, ctx: _check_attr(condition, ctx),
+    "elements": lambda condition, ctx: _check_elements(condition, ctx),
+    "related": lambda condition, ctx: _check_related(condition["related"], ctx),
+    "in_scope": lambda condition, ctx: _check_in_scope(condition["in_scope"], ctx),
+    "predicate": lambda condition, ctx: PREDICATES[condition["predicate"]](ctx, condition.get("args", {})),
+}
+_STATUS = {True: "pass", False: "fail", None: "unknown"}
 
 
 # --- rules over a scope --------------------------------------------------------
@@ -254,7 +252,7 @@ def evaluate_resource_rule(rule, resource, graph, by_type) -> Result | None:
         if applies.value is False:
             return None
     verdict = check(rule.assertion, ctx)
-    status = {True: "pass", False: "fail", None: "unknown"}[verdict.value]
+    status = _STATUS[verdict.value]
     evidence = verdict.explain()
     if status == "fail" and applies.value is None:
         status, evidence = "unknown", f"{evidence}; and whether the rule applies is unknown ({applies.evidence})"
@@ -288,7 +286,7 @@ def evaluate_account_rule(rule, scope_name: str, anchor: Location, graph, by_typ
                    f"(use --account-scope); {', '.join(rule.tsc)} cannot be attested from this scan alone")
         return Result(rule.id, "not-applicable", address, "", anchor, anchor, message)
     verdict = check(rule.assertion, Context({}, None, graph, by_type))
-    status = {True: "pass", False: "fail", None: "unknown"}[verdict.value]
+    status = _STATUS[verdict.value]
     message = f"{rule.title}: " + ("satisfied by " + verdict.explain() if status == "pass" else verdict.explain())
     return Result(rule.id, status, address, "", anchor, anchor, message, verdict.explain())
 
