@@ -40,31 +40,15 @@ def evaluate(expression, scope):
 
 
 def evaluate_strict(node, scope):
-    kind = type(node)
-    if kind is E.Literal:
-        return node.value
-    if kind is E.Traversal:
-        value, steps = scope.resolve_root(node)
-        return apply_steps(value, steps, scope)
-    if kind is E.Template:
-        return _template(node, scope)
-    if kind is E.Call:
-        return _call(node, scope)
-    if kind is E.Conditional:
-        return _conditional(node, scope)
-    if kind is E.BinaryOp:
-        return _binary(node, scope)
-    if kind is E.UnaryOp:
-        return _unary(node, scope)
-    if kind is E.TupleExpr:
-        return [evaluate_strict(item, scope) for item in node.items]
-    if kind is E.ObjectExpr:
-        return _object(node, scope)
-    if kind is E.ForExpr:
-        return _for(node, scope)
-    if kind is E.RelativeTraversal:
-        return apply_steps(evaluate_strict(node.source, scope), node.steps, scope)
-    raise EvalError(f"unsupported expression {kind.__name__}")
+    evaluator = _EVALUATORS.get(type(node))
+    if evaluator is None:
+        raise EvalError(f"unsupported expression {type(node).__name__}")
+    return evaluator(node, scope)
+
+
+def _traversal(node, scope):
+    value, steps = scope.resolve_root(node)
+    return apply_steps(value, steps, scope)
 
 
 def apply_steps(value, steps, scope):
@@ -434,3 +418,19 @@ def _for(node, scope):
         else:
             items_dict[result_key] = element
     return items_dict if object_result else items_list
+
+
+# Expression node type -> evaluator: one explicit table.
+_EVALUATORS = {
+    E.Literal: lambda node, scope: node.value,
+    E.Traversal: _traversal,
+    E.Template: _template,
+    E.Call: _call,
+    E.Conditional: _conditional,
+    E.BinaryOp: _binary,
+    E.UnaryOp: _unary,
+    E.TupleExpr: lambda node, scope: [evaluate_strict(item, scope) for item in node.items],
+    E.ObjectExpr: _object,
+    E.ForExpr: _for,
+    E.RelativeTraversal: lambda node, scope: apply_steps(evaluate_strict(node.source, scope), node.steps, scope),
+}

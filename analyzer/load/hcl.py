@@ -196,10 +196,10 @@ class _Converter:
         kind = node.data
         if kind in ("binary_op", "conditional"):
             return _reassociate(self.flatten(node))
-        handler = getattr(self, "x_" + kind, None)
+        handler = _EXPRESSIONS.get(kind)
         if handler is None:
             raise HclSyntaxError(f"unsupported expression {kind}", getattr(node.meta, "line", 1))
-        return handler(node)
+        return handler(self, node)
 
     def flatten(self, node) -> list:
         if isinstance(node, Tree) and node.data == "binary_op":
@@ -335,9 +335,6 @@ class _Converter:
         base, index = _significant(node.children)
         return self.with_steps(base, self.step(index))
 
-    x_get_attr_expr_term = x_index_expr_term
-    x_attr_splat_expr_term = x_index_expr_term
-    x_full_splat_expr_term = x_index_expr_term
 
     # --- for expressions ------------------------------------------------
     def for_parts(self, node):
@@ -362,6 +359,29 @@ class _Converter:
         key_var, value_var, collection, exprs, condition = self.for_parts(node)
         grouping = any(isinstance(c, Token) and str(c) == "..." for c in node.children)
         return E.ForExpr(key_var, value_var, collection, exprs[0], exprs[1], condition, grouping)
+
+
+# Grammar rule -> converter method: the explicit list of expression forms we understand.
+_EXPRESSIONS = {
+    "expr_term": _Converter.x_expr_term,
+    "identifier": _Converter.x_identifier,
+    "int_lit": _Converter.x_int_lit,
+    "float_lit": _Converter.x_float_lit,
+    "string": _Converter.x_string,
+    "heredoc_template": _Converter.x_heredoc_template,
+    "heredoc_template_trim": _Converter.x_heredoc_template_trim,
+    "tuple": _Converter.x_tuple,
+    "object": _Converter.x_object,
+    "function_call": _Converter.x_function_call,
+    "provider_function_call": _Converter.x_provider_function_call,
+    "unary_op": _Converter.x_unary_op,
+    "index_expr_term": _Converter.x_index_expr_term,
+    "get_attr_expr_term": _Converter.x_index_expr_term,
+    "attr_splat_expr_term": _Converter.x_index_expr_term,
+    "full_splat_expr_term": _Converter.x_index_expr_term,
+    "for_tuple_expr": _Converter.x_for_tuple_expr,
+    "for_object_expr": _Converter.x_for_object_expr,
+}
 
 
 def _reassociate(items: list):
