@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from analyzer.evaluate.module import ModuleInstance
 from analyzer.evaluate.references import all_instance_edges
 from analyzer.load.files import terraform_files_in
-from analyzer.load.plan import config_address, load_plan
+from analyzer.addresses import config_address, split_instance
+from analyzer.load.plan import load_plan
 from analyzer.model import Location, Problem, Resource
 
 
@@ -25,23 +26,6 @@ class PlanScope:
     changes: tuple
     anchor: Location
     sha256: str
-
-
-def _module_prefix(address: str) -> str:
-    """module.a["x"].aws_s3_bucket.b[0] -> module.a["x"]."""
-    parts = address.split(".")
-    if parts[0] == "data":
-        return ""
-    prefix = []
-    i = 0
-    while i + 1 < len(parts) and parts[i] == "module":
-        prefix.append(f"module.{parts[i + 1]}")
-        i += 2
-    return ".".join(prefix) + ("." if prefix else "")
-
-
-def _instance_key(address: str) -> str:
-    return address[address.rfind("["):] if address.endswith("]") else ""
 
 
 def plan_scope(plan_path: str, source_dir: str | None, project) -> PlanScope | None:
@@ -92,13 +76,13 @@ def _edges(resources, references) -> list:
         outgoing.setdefault(reference.source, []).append(reference)
     edges = []
     for resource in resources:
-        prefix, key = _module_prefix(resource.address), _instance_key(resource.address)
+        prefix, key = resource.module_address, split_instance(resource.address)[1]
         for reference in outgoing.get(config_address(resource.address), ()):
             candidates = by_config.get(reference.target, [])
-            same_module = [c for c in candidates if _module_prefix(c.address) == prefix]
+            same_module = [c for c in candidates if c.module_address == prefix]
             if same_module:
                 candidates = same_module
-            same_key = [c for c in candidates if key and _instance_key(c.address) == key]
+            same_key = [c for c in candidates if key and split_instance(c.address)[1] == key]
             if same_key:
                 candidates = same_key
             edges.extend((resource.address, reference.attribute, c.address) for c in candidates

@@ -10,6 +10,7 @@ import os
 from dataclasses import replace
 
 from analyzer import expr as E
+from analyzer.addresses import instance_key_suffix
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
 from analyzer.evaluate.types import apply_type
 from analyzer.evaluate.values import Unknown
@@ -79,15 +80,6 @@ def _first_name(steps, what: str):
     if not steps or not isinstance(steps[0], E.GetAttr):
         raise EvalError(f"{what} needs an attribute name")
     return steps[0].name
-
-
-def instance_key_suffix(key) -> str:
-    """How Terraform writes an instance key in an address: [0] or ["name"]."""
-    if key is None:
-        return ""
-    if isinstance(key, int) and not isinstance(key, bool):
-        return f"[{key}]"
-    return '["' + str(key).replace('"', '\\"') + '"]'
 
 
 class ModuleInstance:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from analyzer import expr as E
 from analyzer.evaluate.expressions import EvalError, evaluate_strict
-from analyzer.evaluate.module import META_ARGUMENTS, META_BLOCKS, Scope, instance_key_suffix
+from analyzer.addresses import instance_key_suffix, split_instance
+from analyzer.evaluate.module import META_ARGUMENTS, META_BLOCKS, Scope
 from analyzer.evaluate.values import Unknown
 
 MAX_FOLLOW = 2000
@@ -153,10 +154,6 @@ def all_instance_edges(module) -> list[tuple[str, str, str]]:
     return edges
 
 
-def _instance_base(address: str) -> str:
-    return address[: address.rfind("[")] if address.endswith("]") else address
-
-
 def narrow_edges(edges, resources) -> list:
     """Keep, among several instances of one resource that an attribute refers to, the one its
     value actually names: ``bucket = local.ids["logs"]`` reaches every instance of
@@ -164,7 +161,7 @@ def narrow_edges(edges, resources) -> list:
     by_address = {r.address: r for r in resources}
     groups: dict = {}
     for source, attribute, target in edges:
-        groups.setdefault((source, attribute, _instance_base(target)), []).append(target)
+        groups.setdefault((source, attribute, split_instance(target)[0]), []).append(target)
     narrowed = []
     for (source, attribute, _), targets in groups.items():
         if len(targets) > 1 and source in by_address:

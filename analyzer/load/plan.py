@@ -11,12 +11,12 @@ import json
 import re
 from dataclasses import dataclass
 
+from analyzer.addresses import config_address
 from analyzer.evaluate.values import Unknown
 from analyzer.model import Problem
 
 SUPPORTED_MAJOR = {0, 1}
 _UNKNOWN = Unknown("known after apply (plan)")
-_INDEX = re.compile(r"\[[^\]]*\]")
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,6 @@ def looks_like_plan(path: str) -> bool:
     except OSError:
         return False
     return '"format_version"' in head and ('"planned_values"' in head or '"resource_changes"' in head)
-
-
-def config_address(address: str) -> str:
-    """module.a["x"].aws_s3_bucket.b[0] -> module.a.aws_s3_bucket.b"""
-    return _INDEX.sub("", address)
 
 
 def action_name(actions) -> str:
@@ -251,7 +246,7 @@ def _resolve(reference, module, path, parents, seen):
     if key in seen:
         return set()
     seen.add(key)
-    parts = _INDEX.sub("", reference).split(".")
+    parts = config_address(reference).split(".")
     if parts[0] in ("count", "each", "self", "path", "terraform", "local") or len(parts) < 2:
         return set()
     if parts[0] == "var":
