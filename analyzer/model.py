@@ -167,3 +167,15 @@ class Report:
     resource_count: int = 0
     suppression_problems: tuple = ()
     change_set: tuple = ()
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a rule condition or predicate sees: the values under test (a resource's, or one
+    nested block's), the resource they belong to (None for account rules), the scope's graph
+    and its resources by type."""
+
+    values: dict
+    resource: object
+    graph: object
+    by_type: dict

@@ -12,7 +12,7 @@ from analyzer.evaluate.references import all_instance_edges
 from analyzer.evaluate.values import Unknown
 from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache
-from analyzer.rules.engine import Context
+from analyzer.model import CheckContext as Context
 from analyzer.rules.iam_predicates import IAM_PREDICATES
 from analyzer.rules.predicates import PREDICATES
 

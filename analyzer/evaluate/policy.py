@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from analyzer.evaluate.values import TemplateParts, Unknown
+from analyzer.evaluate.values import TemplateParts, Unknown, values_at
+from analyzer.model import CheckContext
 
 POLICY_DOCUMENT = "aws_iam_policy_document"
 _JSON_ATTRS = ("json", "minified_json")
@@ -324,34 +325,6 @@ def from_policy_document_values(values: dict, resolve=None) -> Policy | Unknown:
 
 # --- finding the policy of a resource ---------------------------------------------
 
-def _walk(values, path: str):
-    """Values at a dotted path; a list met on the way (nested blocks) is searched element-wise."""
-    current = [values]
-    for name in path.split("."):
-        following = []
-        for value in current:
-            if isinstance(value, Unknown):
-                following.append(value)
-                continue
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, Unknown):
-                    following.append(item)
-                elif isinstance(item, dict) and item.get(name) is not None:
-                    following.append(item[name])
-        current = following
-    return current
-
-
-@dataclass(frozen=True)
-class _View:
-    """Values under test plus their resource and scope (the shape of engine.Context)."""
-
-    values: dict
-    resource: object
-    graph: object
-    by_type: dict
-
-
 def _element_position(ctx):
     """(block name, index) when ctx.values is one element of a nested block list, else None."""
     resource_values = getattr(ctx.resource, "values", None)
@@ -436,7 +409,7 @@ def policy_for(ctx, attr: str) -> Policy | Unknown | None:
             if isinstance(element, Unknown) or not isinstance(element, dict):
                 parts.append(element if isinstance(element, Unknown) else Unknown(f"{head} is not a block"))
                 continue
-            found = policy_for(_View(element, ctx.resource, ctx.graph, ctx.by_type), rest)
+            found = policy_for(CheckContext(element, ctx.resource, ctx.graph, ctx.by_type), rest)
             if found is not None:
                 parts.append(found)
         if not parts:
@@ -447,7 +420,7 @@ def policy_for(ctx, attr: str) -> Policy | Unknown | None:
         for part in parts:
             statements.extend(part.statements if isinstance(part, Policy) else [part])
         return Policy(tuple(statements))
-    found = _walk(ctx.values, attr)
+    found = values_at(ctx.values, attr)
     if not found:
         return None
     if len(found) > 1:

@@ -8,7 +8,10 @@ consumes it yields Unknown instead of a guess.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,26 @@ def to_terraform_string(value: object) -> str:
     if isinstance(value, (int, float, str)):
         return str(value)
     raise TypeError(f"cannot convert {type_name(value)} to string")
+
+
+def values_at(values, path: str) -> list:
+    """Values at PATH. Lists met on the way (nested blocks) are searched element by element."""
+    current = [values]
+    for name, index in _PATH_STEP.findall(path):
+        following = []
+        for value in current:
+            if isinstance(value, Unknown):
+                following.append(value)
+                continue
+            if name:
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, Unknown):
+                        following.append(item)
+                    elif isinstance(item, dict) and item.get(name) is not None:
+                        following.append(item[name])
+            elif index == "*":
+                following.extend(value if isinstance(value, list) else [value])
+            elif isinstance(value, list) and int(index) < len(value):
+                following.append(value[int(index)])
+        current = following
+    return current

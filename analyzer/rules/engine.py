@@ -6,26 +6,15 @@ unknown is ``unknown`` and stays in the Report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from analyzer.evaluate.values import Unknown, contains_unknown
+from analyzer.evaluate.values import Unknown, contains_unknown, values_at
 from analyzer.graph import referenced, referrers
+from analyzer.model import CheckContext as Context
 from analyzer.model import Location, Result
 from analyzer.rules.operators import DECIDED_WHEN_SET, OPERATORS
 from analyzer.rules.predicates import PREDICATES
 from analyzer.rules.verdict import TRUE, Verdict, all_of, any_of, negate
 
-_PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a condition sees: the values under test, the resource they belong to, the scope's graph."""
-
-    values: dict
-    resource: object  # Resource, or None for account-scope rules
-    graph: object
-    by_type: dict  # resource type -> [Resource] in this scope
 
 
 def check(condition: dict, ctx: Context) -> Verdict:
@@ -35,34 +24,11 @@ def check(condition: dict, ctx: Context) -> Verdict:
     raise ValueError(f"unknown condition {sorted(condition)}")
 
 
-def resolve_path(values, path: str) -> list:
-    """Values at PATH. Lists met on the way (nested blocks) are searched element by element."""
-    current = [values]
-    for name, index in _PATH_STEP.findall(path):
-        following = []
-        for value in current:
-            if isinstance(value, Unknown):
-                following.append(value)
-                continue
-            if name:
-                for item in value if isinstance(value, list) else [value]:
-                    if isinstance(item, Unknown):
-                        following.append(item)
-                    elif isinstance(item, dict) and item.get(name) is not None:
-                        following.append(item[name])
-            elif index == "*":
-                following.extend(value if isinstance(value, list) else [value])
-            elif isinstance(value, list) and int(index) < len(value):
-                following.append(value[int(index)])
-        current = following
-    return current
-
-
 def _check_attr(condition: dict, ctx: Context) -> Verdict:
     path = condition["attr"]
     operator_name = next(k for k in condition if k in OPERATORS)
     operator, expected = OPERATORS[operator_name], condition[operator_name]
-    found = resolve_path(ctx.values, path)
+    found = values_at(ctx.values, path)
     defaulted = not found
     if defaulted:
         found = [condition.get("default")]
@@ -99,7 +65,7 @@ def _show(value) -> str:
 def _check_elements(condition: dict, ctx: Context) -> Verdict:
     path = condition["elements"]
     elements = []
-    for value in resolve_path(ctx.values, path):
+    for value in values_at(ctx.values, path):
         elements.extend(value if isinstance(value, list) else [value])
     verdicts = []
     quantifier = next(k for k in ("all_match", "any_match", "none_match") if k in condition)

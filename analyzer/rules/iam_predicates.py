@@ -8,28 +8,19 @@ with ``not`` where the question names the bad state.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from analyzer.evaluate.policy import (
     Answer, allows_action_on_all_resources, allows_admin, denies_insecure_transport, github_oidc_unrestricted,
     policy_for, requires_mfa, wildcard_principal_allows,
 )
 from analyzer.evaluate.values import TemplateParts, Unknown
+from analyzer.model import CheckContext
 from analyzer.rules.verdict import Verdict
 
 
-@dataclass(frozen=True)
-class _Ctx:
-    """The same shape as engine.Context, for looking at a neighbour's values."""
-
-    values: dict
-    resource: object
-    graph: object
-    by_type: dict
-
-
-def _at(ctx, resource) -> _Ctx:
-    return _Ctx(resource.values, resource, ctx.graph, ctx.by_type)
+def _at(ctx, resource) -> CheckContext:
+    """The context of a neighbouring resource, to read its own policy."""
+    return CheckContext(resource.values, resource, ctx.graph, ctx.by_type)
 
 
 def _policy_verdict(ctx, args: dict, question, absent: str, **options) -> Verdict:
