@@ -159,8 +159,11 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
     if target_files:
         results = [r for r in results if os.path.normpath(os.path.abspath(r.location.path)) in target_files
                    or r.address.startswith("account (")]
-    suppressions = [] if options.forbid_inline_ignores else [s for f in files for s in f.suppressions]
-    results, suppression_problems = _apply_suppressions(results, suppressions, options, today, source_root)
+    # From here on every path is relative to the source root, as the Report shows them.
+    results = [_relative_result(r, source_root) for r in results]
+    suppressions = [] if options.forbid_inline_ignores else [
+        replace(s, path=_relative(s.path, source_root)) for f in files for s in f.suppressions]
+    results, suppression_problems = _apply_suppressions(results, suppressions, options, today)
     if options.forbid_inline_ignores:
         suppression_problems += [f"{_relative(s.path, source_root)}:{s.line}: inline ignores are forbidden by "
                                  "policy (forbid_inline_ignores); this comment suppresses nothing"
@@ -170,7 +173,7 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
     finished = _dt.datetime.now(_dt.timezone.utc)
     return Report(
         tool_version=__version__, source_root=source_root, rules=rules,
-        results=tuple(_relative_result(r, source_root) for r in results),
+        results=tuple(results),
         inputs=tuple(sorted(inputs, key=lambda i: i.path)),
         problems=tuple(replace(p, path=_relative(p.path, source_root)) for p in problems),
         started_at=started.isoformat(timespec="seconds"), finished_at=finished.isoformat(timespec="seconds"),
@@ -221,21 +224,19 @@ def _relative_result(result, root):
                    region=replace(result.region, path=_relative(result.region.path, root)))
 
 
-def _apply_suppressions(results, suppressions, options, today, source_root):
+def _apply_suppressions(results, suppressions, options, today):
     updated, problems = [], []
     for result in results:
         if result.status not in FINDING_STATUSES:
             updated.append(result)
             continue
         decision = inline_decision(suppressions, result.rule_id, result.location, today) or exception_decision(
-            options.exceptions, result.rule_id, result.address, _relative(result.location.path, source_root), today)
+            options.exceptions, result.rule_id, result.address, result.location.path, today)
         if decision is None:
             updated.append(result)
         elif decision.valid:
             updated.append(replace(result, status="suppressed", original_status=result.status, suppression=decision))
         else:
-            problems.append(f"{_relative(decision.source.rsplit(':', 1)[0], source_root)}"
-                            f"{':' + decision.source.rsplit(':', 1)[1] if ':' in decision.source else ''}: "
-                            f"{result.rule_id} on {result.address}: {decision.problem}")
+            problems.append(f"{decision.source}: {result.rule_id} on {result.address}: {decision.problem}")
             updated.append(replace(result, suppression=decision))
     return updated, problems
