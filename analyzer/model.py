@@ -167,6 +167,7 @@ class Report:
     resource_count: int = 0
     suppression_problems: tuple = ()
     change_set: tuple = ()
+    ruleset_digest: str = ""
 
 
 @dataclass(frozen=True)

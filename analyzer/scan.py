@@ -15,7 +15,7 @@ from analyzer.load.variables import root_variables
 from analyzer.model import InputFile, Location, Problem, Report
 from analyzer.plan_scan import plan_scope
 from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
-from analyzer.rules.loader import bundled_rules_dir, load_rules
+from analyzer.rules.loader import RuleSet, default_rule_dirs, load_ruleset
 from analyzer.rules.select import select_rules
 from analyzer.suppress import exception_decision, inline_decision
 
@@ -128,13 +128,16 @@ def _module_scopes(roots, project, rules, options, source_root):
                              tuple(evaluate_scope(rules, resources, graph)), problems=tuple(var_problems))
 
 
-def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
+def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = None) -> Report:
+    """Scan ``paths``. ``ruleset`` is loaded from ``options`` when not given; callers that scan
+    many times (tests, the pre-commit hook over several roots) load it once and pass it."""
     paths = list(paths)
     started = _dt.datetime.now(_dt.timezone.utc)
     today = options.today or started.date()
-    rule_dirs = ([bundled_rules_dir()] if options.bundled_rules else []) + list(options.rule_dirs)
-    all_rules, rule_problems = load_rules(rule_dirs)
-    rules = select_rules(all_rules, options.only, options.skip, options.enable)
+    if ruleset is None:
+        ruleset = load_ruleset(default_rule_dirs(options.rule_dirs, options.bundled_rules))
+    rule_problems = ruleset.problems
+    rules = select_rules(ruleset.rules, options.only, options.skip, options.enable)
     cache = ParseCache()
     plans = list(options.plans) + [p for p in paths if os.path.isfile(p) and looks_like_plan(p)]
     paths = [p for p in paths if p not in plans]
@@ -183,6 +186,7 @@ def scan(paths, options: ScanOptions = ScanOptions()) -> Report:
         resource_count=sum(1 for scope in scopes for r in scope.resources if r.mode == "managed"),
         suppression_problems=tuple(suppression_problems),
         change_set=tuple(c for scope in scopes for c in scope.changes),
+        ruleset_digest=ruleset.digest,
     )
 
 

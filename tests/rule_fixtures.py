@@ -4,23 +4,26 @@ from __future__ import annotations
 import json
 import os
 
-from analyzer.rules.loader import bundled_rules_dir, load_rules
+from analyzer.rules.loader import bundled_rules_dir, load_ruleset
 from analyzer.scan import ScanOptions, scan
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULE_FIXTURES = os.path.join(REPO, "fixtures", "rules")
 
 
+# Loaded and validated once for the whole session: every generated test scans with it.
+BUNDLED = load_ruleset([bundled_rules_dir()])
+
+
 def all_rules():
-    rules, problems = load_rules([bundled_rules_dir()])
-    return rules, problems
+    return BUNDLED.rules, BUNDLED.problems
 
 
 def scan_rule(rule, path, account_scope=None):
     """Scan ``path`` with only ``rule``; account rules run with --account-scope."""
     options = ScanOptions(only=(rule.id,), account_scope=rule.scope == "account" if account_scope is None
                           else account_scope, environ={})
-    return scan([path], options)
+    return scan([path], options, BUNDLED)
 
 
 def addresses(report, rule_id, status):

@@ -1,4 +1,4 @@
-"""IAM policy normalization (analyzer/evaluate/policy.py) and the IAM predicates."""
+"""IAM policy normalization (analyzer/providers/aws/policy.py) and the IAM predicates."""
 from __future__ import annotations
 
 import json
@@ -6,14 +6,14 @@ import textwrap
 
 import pytest
 
-from analyzer.evaluate import policy as P
+from analyzer.providers.aws import policy as P
 from analyzer.evaluate.module import ModuleInstance, Project
 from analyzer.evaluate.references import all_instance_edges
 from analyzer.evaluate.values import Unknown
 from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache
 from analyzer.model import CheckContext as Context
-from analyzer.rules.iam_predicates import IAM_PREDICATES
+from analyzer.providers.aws import PREDICATES as AWS_PREDICATES
 from analyzer.rules.predicates import PREDICATES
 
 UNKNOWN = Unknown("var.x has no value (no default, tfvars or -var)")
@@ -415,15 +415,15 @@ def test_github_oidc_unrestricted(policy, expected):
 # --- predicates ---------------------------------------------------------------------
 
 def test_predicates_are_registered():
-    for name in IAM_PREDICATES:
-        assert PREDICATES[name] is IAM_PREDICATES[name]
+    for name in AWS_PREDICATES:
+        assert PREDICATES[f"aws.{name}"] is AWS_PREDICATES[name]
 
 
 def test_policy_predicates_report_attribute_and_evidence(tmp_path):
     contexts = scope(tmp_path, FOUR_SPELLINGS)
-    verdict = PREDICATES["policy_allows_admin"](contexts["aws_iam_policy.document"], {"attr": "policy"})
+    verdict = PREDICATES["aws.policy_allows_admin"](contexts["aws_iam_policy.document"], {"attr": "policy"})
     assert verdict.value is True and verdict.attr == "policy" and '"*"' in verdict.evidence
-    verdict = PREDICATES["policy_denies_insecure_transport"](contexts["aws_iam_policy.file"], {"attr": "nothing"})
+    verdict = PREDICATES["aws.policy_denies_insecure_transport"](contexts["aws_iam_policy.file"], {"attr": "nothing"})
     assert verdict.value is False
 
 
@@ -512,7 +512,7 @@ def test_console_user_mfa_enforced(tmp_path, body, expected):
           user = aws_iam_user.u.name
         }
     ''' + body})
-    verdict = PREDICATES["console_user_mfa_enforced"](contexts["aws_iam_user_login_profile.u"], {})
+    verdict = PREDICATES["aws.console_user_mfa_enforced"](contexts["aws_iam_user_login_profile.u"], {})
     assert verdict.value is expected, verdict
 
 
@@ -629,7 +629,7 @@ resource "aws_iam_role_policy_attachment" "a" {{
   {line}
 }}
 '''})
-    verdict = PREDICATES["managed_policy_attached"](contexts["aws_iam_role_policy_attachment.a"],
+    verdict = PREDICATES["aws.managed_policy_attached"](contexts["aws_iam_role_policy_attachment.a"],
                                                     {"attr": "policy_arn", "policy": "AdministratorAccess"})
     assert verdict.value is expected, verdict
 

@@ -31,7 +31,7 @@ def change_set(report) -> list:
 def to_dict(report, unknown_mode: str = "report") -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "tfattest", "version": report.tool_version},
+        "tool": {"name": "tfattest", "version": report.tool_version, "ruleset_digest": report.ruleset_digest},
         "started_at": report.started_at,
         "finished_at": report.finished_at,
         "source_root": report.source_root,

@@ -6,8 +6,10 @@ breaks the schema, names an unknown operator/predicate or repeats an id is a Pro
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
@@ -41,6 +43,33 @@ def rule_files(directory: str) -> list[str]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(os.path.join(current, f) for f in sorted(files) if f.endswith((".yaml", ".yml")))
     return found
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every rule of a scan, validated once; ``digest`` (sha256 over each rule file's path
+    relative to its directory and content) names the ruleset in reports and evidence."""
+
+    rules: tuple
+    problems: tuple
+    digest: str
+
+
+def load_ruleset(directories) -> RuleSet:
+    rules, problems = load_rules(directories)
+    digest = hashlib.sha256()
+    for directory in directories:
+        if not os.path.isdir(directory):
+            continue
+        for path in rule_files(directory):
+            digest.update(os.path.relpath(path, directory).replace(os.sep, "/").encode() + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(hashlib.sha256(handle.read()).digest())
+    return RuleSet(rules, problems, digest.hexdigest())
+
+
+def default_rule_dirs(rule_dirs=(), bundled: bool = True) -> list:
+    return ([bundled_rules_dir()] if bundled else []) + list(rule_dirs)
 
 
 def load_rules(directories) -> tuple[tuple, tuple]:

@@ -2,65 +2,44 @@
 
 Each predicate is ``(ctx, args: dict) -> Verdict``; ``ctx.values`` holds the attributes of
 the resource (or nested block element) being checked, ``ctx.graph`` its neighbourhood.
+Predicates that hold for any cloud live here, unprefixed; what only one cloud knows lives in
+``analyzer/providers/<cloud>/`` and is merged below as ``<cloud>.<name>`` (DESIGN.md).
 """
 from __future__ import annotations
 
 from analyzer.evaluate.values import Unknown
-from analyzer.rules.iam_predicates import IAM_PREDICATES
+from analyzer.providers import merge_predicates
+from analyzer.providers.aws import PREDICATES as AWS_PREDICATES
+from analyzer.providers.azure import PREDICATES as AZURE_PREDICATES
+from analyzer.providers.gcp import PREDICATES as GCP_PREDICATES
 from analyzer.rules.verdict import Verdict
 
-WORLD_CIDRS = {"0.0.0.0/0", "::/0"}
-ALL_PROTOCOLS = {"-1", "all", -1}
+
+def secret_hardcoded(ctx, args: dict) -> Verdict:
+    """True when the secret in ``args.attr`` is written in the repository: a literal, or a local,
+    variable default or module argument that holds one (the evaluator's provenance). A variable
+    without default, a resource attribute (random_password.x.result), a data source or an
+    ephemeral value is not; nor is a placeholder listed in lifecycle.ignore_changes."""
+    attr = args["attr"]
+    value = ctx.values.get(attr)
+    if value is None or value == "":
+        return Verdict(False, attr, f"{attr} is not set")
+    resource = ctx.resource
+    if attr in resource.ignored_changes or "all" in resource.ignored_changes:
+        return Verdict(False, attr, f"{attr} is a placeholder: lifecycle.ignore_changes lets the real value "
+                                    "be set outside Terraform")
+    provenance = resource.provenance.get(attr)
+    if provenance is None:
+        if isinstance(value, Unknown):
+            return Verdict(False, attr, f"{attr} is supplied at apply time ({value.reason})")
+        return Verdict(None, attr, f"cannot see how {attr} is written")
+    kind, why = provenance
+    return Verdict({"code": True, "outside": False}.get(kind), attr, f"{attr}: {why}")
 
 
-def _as_list(value):
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def ingress_open_to_world(ctx, args: dict) -> Verdict:
-    """True when an ingress rule admits 0.0.0.0/0 or ::/0 on any of ``ports`` (or all ports).
-
-    Understands the inline ``ingress`` block, ``aws_security_group_rule`` and
-    ``aws_vpc_security_group_ingress_rule`` spellings.
-    """
-    values = ctx.values
-    cidrs = (_as_list(values.get("cidr_blocks")) + _as_list(values.get("ipv6_cidr_blocks"))
-             + _as_list(values.get("cidr_ipv4")) + _as_list(values.get("cidr_ipv6")))
-    if any(isinstance(c, Unknown) for c in cidrs) or isinstance(values.get("cidr_blocks"), Unknown):
-        open_cidr = any(c in WORLD_CIDRS for c in cidrs if not isinstance(c, Unknown))
-        if not open_cidr:
-            return Verdict(None, "cidr_blocks", "source CIDR is unknown")
-    elif not any(c in WORLD_CIDRS for c in cidrs):
-        return Verdict(False, "cidr_blocks", "no 0.0.0.0/0 or ::/0 source")
-    world = sorted({c for c in cidrs if c in WORLD_CIDRS})
-    # Point the finding at the attribute that opens the rule to the world.
-    cidr_attr = next((name for name in ("cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6")
-                      if any(c in WORLD_CIDRS for c in _as_list(values.get(name)))), "cidr_blocks")
-    protocol = values.get("protocol", values.get("ip_protocol"))
-    if isinstance(protocol, Unknown):
-        return Verdict(None, "protocol", "protocol is unknown")
-    if protocol in ALL_PROTOCOLS or str(protocol) in ALL_PROTOCOLS:
-        return Verdict(True, cidr_attr, f"all protocols and ports open to {', '.join(world)}")
-    low, high = values.get("from_port"), values.get("to_port")
-    if isinstance(low, Unknown) or isinstance(high, Unknown):
-        return Verdict(None, "from_port", "port range is unknown")
-    try:
-        low, high = int(low), int(high)
-    except (TypeError, ValueError):
-        return Verdict(None, "from_port", "port range is not a number")
-    ports = args.get("ports", [])
-    if args.get("all_ports") and low <= 0 and high >= 65535:
-        return Verdict(True, cidr_attr, f"ports {low}-{high} open to {', '.join(world)}")
-    hit = [p for p in ports if low <= p <= high]
-    if hit:
-        return Verdict(True, cidr_attr, f"port {hit[0]} open to {', '.join(world)} (range {low}-{high})")
-    return Verdict(False, "from_port", f"ports {low}-{high} do not include {ports}")
-
-
-PREDICATES = {
-    "ingress_open_to_world": ingress_open_to_world,
-    **IAM_PREDICATES,
+CORE_PREDICATES = {
+    "secret_hardcoded": secret_hardcoded,
 }
 
+PREDICATES = merge_predicates(CORE_PREDICATES, {"aws": AWS_PREDICATES, "gcp": GCP_PREDICATES,
+                                                "azure": AZURE_PREDICATES})

@@ -1,7 +1,7 @@
-"""Predicates over IAM policy documents, console-user MFA and hard-coded secrets.
+"""AWS predicates over IAM policy documents and console-user MFA.
 
-Plain functions ``(ctx, args) -> Verdict`` in one explicit dict, merged into
-``analyzer.rules.predicates.PREDICATES``. A predicate answers the question its name asks
+Plain functions ``(ctx, args) -> Verdict`` in one explicit dict, merged (as ``aws.<name>``)
+into ``analyzer.rules.predicates.PREDICATES``. A predicate answers the question its name asks
 (``policy_allows_admin`` is True when the policy grants ``*`` on ``*``); rules negate it
 with ``not`` where the question names the bad state.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from analyzer.evaluate.policy import (
+from analyzer.providers.aws.policy import (
     Answer, allows_action_on_all_resources, allows_admin, denies_insecure_transport, github_oidc_unrestricted,
     policy_for, requires_mfa, wildcard_principal_allows,
 )
@@ -296,30 +296,6 @@ def _tail_excludes(value: Unknown, name: str) -> bool:
     return "/" in tail and not tail.endswith(f"/{name}")
 
 
-# --- hard-coded secrets -------------------------------------------------------------
-
-def secret_hardcoded(ctx, args: dict) -> Verdict:
-    """True when the secret in ``args.attr`` is written in the repository: a literal, or a local,
-    variable default or module argument that holds one (the evaluator's provenance). A variable
-    without default, a resource attribute (random_password.x.result), a data source or an
-    ephemeral value is not; nor is a placeholder listed in lifecycle.ignore_changes."""
-    attr = args["attr"]
-    value = ctx.values.get(attr)
-    if value is None or value == "":
-        return Verdict(False, attr, f"{attr} is not set")
-    resource = ctx.resource
-    if attr in resource.ignored_changes or "all" in resource.ignored_changes:
-        return Verdict(False, attr, f"{attr} is a placeholder: lifecycle.ignore_changes lets the real value "
-                                    "be set outside Terraform")
-    provenance = resource.provenance.get(attr)
-    if provenance is None:
-        if isinstance(value, Unknown):
-            return Verdict(False, attr, f"{attr} is supplied at apply time ({value.reason})")
-        return Verdict(None, attr, f"cannot see how {attr} is written")
-    kind, why = provenance
-    return Verdict({"code": True, "outside": False}.get(kind), attr, f"{attr}: {why}")
-
-
 IAM_PREDICATES: dict = {
     "policy_allows_admin": policy_allows_admin,
     "policy_allows_action_on_all": policy_allows_action_on_all,
@@ -328,6 +304,5 @@ IAM_PREDICATES: dict = {
     "policy_github_oidc_unrestricted": policy_github_oidc_unrestricted,
     "console_user_mfa_enforced": console_user_mfa_enforced,
     "managed_policy_attached": managed_policy_attached,
-    "secret_hardcoded": secret_hardcoded,
 }
 

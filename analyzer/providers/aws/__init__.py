@@ -1,0 +1,10 @@
+"""AWS: the IAM policy model, IAM and security-group predicates."""
+from __future__ import annotations
+
+from analyzer.providers.aws.iam import IAM_PREDICATES
+from analyzer.providers.aws.network import ingress_open_to_world
+
+PREDICATES: dict = {
+    "ingress_open_to_world": ingress_open_to_world,
+    **IAM_PREDICATES,
+}
