@@ -1,10 +1,12 @@
-"""AWS: the IAM policy model, IAM and security-group predicates."""
+"""AWS: the IAM policy model, IAM, security-group and CloudWatch predicates."""
 from __future__ import annotations
 
+from analyzer.providers.aws import cloudwatch
 from analyzer.providers.aws.iam import IAM_PREDICATES
 from analyzer.providers.aws.network import ingress_open_to_world
 
 PREDICATES: dict = {
     "ingress_open_to_world": ingress_open_to_world,
     **IAM_PREDICATES,
+    **cloudwatch.PREDICATES,
 }

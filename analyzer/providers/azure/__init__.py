@@ -1,4 +1,6 @@
-"""Azure: predicates that only this cloud needs (merged as ``azure.<name>``)."""
+"""Azure: NSG exposure, RBAC and other checks only Azure needs (merged as ``azure.<name>``)."""
 from __future__ import annotations
 
-PREDICATES: dict = {}
+from analyzer.providers.azure import checks, network, rbac
+
+PREDICATES: dict = {**network.PREDICATES, **rbac.PREDICATES, **checks.PREDICATES}

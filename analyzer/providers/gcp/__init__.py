@@ -1,4 +1,7 @@
-"""GCP: predicates that only this cloud needs (merged as ``gcp.<name>``)."""
+"""GCP: IAM bindings, firewall exposure and other checks only Google Cloud needs
+(merged as ``gcp.<name>``)."""
 from __future__ import annotations
 
-PREDICATES: dict = {}
+from analyzer.providers.gcp import checks, iam, network
+
+PREDICATES: dict = {**iam.PREDICATES, **network.PREDICATES, **checks.PREDICATES}
