@@ -121,6 +121,8 @@ class Rule:
     scope: str = "resource"  # resource | account (presence rules, DESIGN.md)
     source_path: str = ""
     enabled: bool = True  # False: opt-in, runs only when selected by id (--only/--enable)
+    # framework key (iso27001_2022, cis_aws_6.0, ...) -> requirement ids; analyzer/frameworks.py
+    frameworks: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """A PR comment / GitHub job summary."""
 from __future__ import annotations
 
+from analyzer.frameworks import tsc_sort_key
 from analyzer.report.summary import (SEVERITIES, failing_by_severity, failing_by_tsc, rules_by_id, shown_results,
-                                     status_counts, tsc_sort_key)
+                                     status_counts)
 
 
 def _cell(text: str) -> str:

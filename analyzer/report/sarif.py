@@ -7,8 +7,8 @@ import os
 import attr
 import sarif_om as om
 
-from analyzer.report.summary import fingerprint, rules_by_id, tsc_sort_key
-from analyzer.rules.loader import tsc_criteria
+from analyzer.frameworks import tsc_criteria, tsc_sort_key
+from analyzer.report.summary import fingerprint, rules_by_id
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TAXONOMY = "SOC 2 TSC 2017"

@@ -48,10 +48,3 @@ def fingerprint(result) -> str:
     """Stable across line moves: rule id + relative path + instance address (bandit-style)."""
     text = f"{result.rule_id}|{result.location.path}|{result.address}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def tsc_sort_key(criterion: str):
-    head, _, tail = criterion.partition(".")
-    prefix = "".join(c for c in head if c.isalpha())
-    number = "".join(c for c in head if c.isdigit())
-    return (prefix, int(number or 0), int(tail or 0))

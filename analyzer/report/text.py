@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from analyzer.frameworks import tsc_sort_key
 from analyzer.report.summary import (SEVERITIES, failing_by_severity, failing_by_tsc, rules_by_id, shown_results,
-                                     status_counts, tsc_sort_key)
+                                     status_counts)
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "unknown": "\033[35m", "suppressed": "\033[2m", "dim": "\033[2m", "bold": "\033[1m"}

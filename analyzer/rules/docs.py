@@ -5,12 +5,12 @@ from collections import defaultdict
 
 
 def _tsc_key(criterion: str):
-    from analyzer.report.summary import tsc_sort_key
+    from analyzer.frameworks import tsc_sort_key
     return tsc_sort_key(criterion)
 
 
 def rules_markdown(rules) -> str:
-    from analyzer.rules.loader import tsc_criteria
+    from analyzer.frameworks import tsc_criteria
 
     criteria = tsc_criteria()
     lines = ["# tfattest rules reference", "",

@@ -136,6 +136,7 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
         description=document["description"].strip(), remediation=document["remediation"],
         references=tuple(document.get("references", ())), when=document.get("when"),
         scope=document.get("scope", "resource"), source_path=path, enabled=document.get("enabled", True),
+        frameworks={key: tuple(ids) for key, ids in (document.get("frameworks") or {}).items()},
     ), None
 
 
@@ -187,9 +188,3 @@ def _line_of(text: str, path) -> int:
         else:
             break
     return line
-
-
-@lru_cache(maxsize=1)
-def tsc_criteria() -> dict:
-    with open(os.path.join(os.path.dirname(_HERE), "data", "tsc-criteria.json"), encoding="utf-8") as handle:
-        return json.load(handle)["criteria"]
