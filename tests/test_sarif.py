@@ -47,8 +47,16 @@ def test_example_sarif_is_schema_valid_and_complete(schema, monkeypatch):
         assert "security-severity" in props and props["tsc"] and "soc2" in props["tags"]
         assert any(t.startswith("tsc:") for t in props["tags"])
         assert rule["help"]["markdown"] and rule["relationships"]
-    taxa = {t["id"] for t in run["taxonomies"][0]["taxa"]}
-    assert {r["target"]["id"] for rule in rules for r in rule["relationships"]} <= taxa
+    taxonomies = run["taxonomies"]
+    assert [t["name"] for t in taxonomies] == [t["name"] for t in run["tool"]["driver"]["supportedTaxonomies"]]
+    for rule in rules:
+        for relationship in rule["relationships"]:
+            target = relationship["target"]
+            component = target["toolComponent"]
+            assert taxonomies[component["index"]]["name"] == component["name"]
+            assert taxonomies[component["index"]]["taxa"][target["index"]]["id"] == target["id"]
+    assert taxonomies[0]["name"] == "SOC 2 TSC 2017"
+    assert {t["name"] for t in taxonomies} >= {"ISO/IEC 27001:2022 Annex A", "NIST SP 800-53 Rev. 5"}
     assert run["invocations"][0]["executionSuccessful"] is True
 
 

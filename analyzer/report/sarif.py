@@ -7,7 +7,7 @@ import os
 import attr
 import sarif_om as om
 
-from analyzer.frameworks import tsc_criteria, tsc_sort_key
+from analyzer.frameworks import FRAMEWORKS, requirement_sort_key, requirements, tsc_criteria, tsc_sort_key
 from analyzer.report.summary import fingerprint, rules_by_id
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -74,13 +74,41 @@ def _taxonomy(criteria, used):
     return component, {c: i for i, c in enumerate(ordered)}
 
 
-def _rule_descriptor(rule, criteria, taxon_index):
+def _framework_taxonomies(rules) -> tuple[list, dict]:
+    """One taxonomy per framework the rules are tagged with (after the TSC one, index 0):
+    (components, {(framework key, requirement): (taxonomy index, taxon index)})."""
+    components, index = [], {}
+    for key, framework in FRAMEWORKS.items():
+        used = sorted({r for rule in rules for r in rule.frameworks.get(key, ())}, key=requirement_sort_key)
+        if not used:
+            continue
+        names = requirements(key)
+        taxonomy_index = len(components) + 1
+        taxa = [om.ReportingDescriptor(id=r, short_description=om.MultiformatMessageString(text=f"{key} {r}"),
+                                       full_description=om.MultiformatMessageString(text=names.get(r) or r))
+                for r in used]
+        components.append(om.ToolComponent(name=framework.title, short_description=om.MultiformatMessageString(
+            text=f"{framework.title} (tfattest key {key})"), taxa=taxa))
+        index.update({(key, r): (taxonomy_index, i) for i, r in enumerate(used)})
+    return components, index
+
+
+def _relationship(taxon_id, taxon_index, component_name, component_index):
+    return om.ReportingDescriptorRelationship(
+        target=om.ReportingDescriptorReference(
+            id=taxon_id, index=taxon_index,
+            tool_component=om.ToolComponentReference(name=component_name, index=component_index)),
+        kinds=["relevant"])
+
+
+def _rule_descriptor(rule, criteria, taxon_index, framework_index):
     text, markdown = _help(rule, criteria)
     tags = ["security", "soc2", f"control:{rule.control}", rule.provider] + [f"tsc:{c}" for c in rule.tsc]
-    relationships = [om.ReportingDescriptorRelationship(
-        target=om.ReportingDescriptorReference(id=c, index=taxon_index[c],
-                                               tool_component=om.ToolComponentReference(name=TAXONOMY, index=0)),
-        kinds=["relevant"]) for c in rule.tsc]
+    relationships = [_relationship(c, taxon_index[c], TAXONOMY, 0) for c in rule.tsc]
+    for key, ids in rule.frameworks.items():
+        for requirement in ids:
+            component, position = framework_index[(key, requirement)]
+            relationships.append(_relationship(requirement, position, FRAMEWORKS[key].title, component))
     return om.ReportingDescriptor(
         id=rule.id, name=rule.name,
         short_description=om.MultiformatMessageString(text=rule.title),
@@ -90,7 +118,9 @@ def _rule_descriptor(rule, criteria, taxon_index):
         default_configuration=om.ReportingConfiguration(level=LEVEL[rule.severity]),
         relationships=relationships,
         properties=_bag(tags, **{"security-severity": SECURITY_SEVERITY[rule.severity], "tsc": list(rule.tsc),
-                                 "control": rule.control, "severity": rule.severity}),
+                                 "control": rule.control, "severity": rule.severity,
+                                 **({"frameworks": {k: list(v) for k, v in rule.frameworks.items()}}
+                                    if rule.frameworks else {})}),
     )
 
 
@@ -129,6 +159,7 @@ def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
     criteria = tsc_criteria()
     used = {c for rule in report.rules for c in rule.tsc}
     taxonomy, taxon_index = _taxonomy(criteria, used)
+    framework_taxonomies, framework_index = _framework_taxonomies(report.rules)
     rules = rules_by_id(report)
     rule_index = {rule.id: i for i, rule in enumerate(report.rules)}
     wanted = {"fail", "suppressed"} | ({"unknown"} if unknown_mode != "ignore" else set())
@@ -142,10 +173,11 @@ def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
     root_uri = "file://" + os.path.abspath(report.source_root).replace(os.sep, "/").rstrip("/") + "/"
     driver = om.ToolComponent(
         name="tfattest", version=report.tool_version, semantic_version=report.tool_version,
-        information_uri=INFO_URI, rules=[_rule_descriptor(r, criteria, taxon_index) for r in report.rules],
-        supported_taxonomies=[om.ToolComponentReference(name=TAXONOMY, index=0)])
+        information_uri=INFO_URI, rules=[_rule_descriptor(r, criteria, taxon_index, framework_index) for r in report.rules],
+        supported_taxonomies=[om.ToolComponentReference(name=TAXONOMY, index=0)] + [
+            om.ToolComponentReference(name=c.name, index=i) for i, c in enumerate(framework_taxonomies, start=1)])
     run = om.Run(
-        tool=om.Tool(driver=driver), taxonomies=[taxonomy], results=results,
+        tool=om.Tool(driver=driver), taxonomies=[taxonomy, *framework_taxonomies], results=results,
         automation_details=om.RunAutomationDetails(id="tfattest/" + "+".join(report.options.get("paths", ["."])) + "/"),
         original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=root_uri)},
         invocations=[om.Invocation(execution_successful=not any(p.blocking for p in report.problems),
