@@ -170,6 +170,9 @@ class Report:
     suppression_problems: tuple = ()
     change_set: tuple = ()
     ruleset_digest: str = ""
+    # Every evaluated resource instance and reference (source, attribute, target): `tfattest query`.
+    resources: tuple = ()
+    edges: tuple = ()
 
 
 @dataclass(frozen=True)

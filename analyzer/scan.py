@@ -187,6 +187,9 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
         suppression_problems=tuple(suppression_problems),
         change_set=tuple(c for scope in scopes for c in scope.changes),
         ruleset_digest=ruleset.digest,
+        resources=tuple(_relative_resource(r, source_root) for scope in scopes for r in scope.resources),
+        edges=tuple((source, attribute, target) for scope in scopes
+                    for source, target, data in scope.graph.edges(data=True) for attribute in sorted(data["attributes"])),
     )
 
 
@@ -220,6 +223,10 @@ def _relative(path: str, root: str) -> str:
     except ValueError:
         return path
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
+def _relative_resource(resource, root):
+    return replace(resource, location=replace(resource.location, path=_relative(resource.location.path, root)))
 
 
 def _relative_result(result, root):

@@ -47,7 +47,8 @@ def to_dict(report, unknown_mode: str = "report") -> dict:
         },
         "rules": [{"id": r.id, "name": r.name, "title": r.title, "provider": r.provider, "control": r.control,
                    "tsc": list(r.tsc), "severity": r.severity, "resource_types": list(r.resource_types),
-                   "scope": r.scope} for r in report.rules],
+                   "scope": r.scope, "frameworks": {k: list(v) for k, v in r.frameworks.items()}}
+                  for r in report.rules],
         "results": [{
             "rule_id": r.rule_id, "status": r.status, "original_status": r.original_status or None,
             "address": r.address, "resource_type": r.resource_type, "module": r.module_address or None,

@@ -194,6 +194,39 @@ def _check_in_scope(spec: dict, ctx: Context) -> Verdict:
     return result
 
 
+def _check_sql(condition: dict, ctx: Context) -> Verdict:
+    """A query over the scope's resources (docs/query.md) returning the failing addresses in its
+    first column; an optional ``status`` column saying ``unknown`` makes that result unknown.
+    Run once per scope and query (cached on the scope's graph), then looked up per resource."""
+    cache = ctx.graph.graph.setdefault("sql_results", {})
+    sql = condition["sql"]
+    if sql not in cache:
+        cache[sql] = _rule_query_statuses(sql, ctx)
+    statuses = cache[sql]
+    if isinstance(statuses, str):  # the rule's own query is broken: every result says so
+        return Verdict(None, None, f"the rule's query failed: {statuses}")
+    status = statuses.get(ctx.resource.address)
+    if status is None:
+        return Verdict(True, None, "not returned by the rule's query")
+    if status == "unknown":
+        return Verdict(None, None, "the rule's query cannot decide it before apply")
+    return Verdict(False, None, "returned by the rule's query")
+
+
+def _rule_query_statuses(sql: str, ctx: Context):
+    """address -> "fail" | "unknown" for the rows the query returns; the error text if it fails."""
+    from analyzer.query import QueryError, build_database, run_query
+
+    resources = [r for group in ctx.by_type.values() for r in group]
+    edges = [(s, a, t) for s, t, data in ctx.graph.edges(data=True) for a in sorted(data["attributes"])]
+    try:
+        columns, rows = run_query(build_database(resources, edges), sql)
+    except QueryError as error:
+        return str(error)
+    status_column = columns.index("status") if "status" in columns else None
+    return {row[0]: (row[status_column] if status_column is not None else "fail") for row in rows}
+
+
 # The condition forms of docs/writing-rules.md, each a plain function of (condition, ctx).
 CONDITION_FORMS = {
     "all": lambda condition, ctx: all_of(check(c, ctx) for c in condition["all"]),
@@ -204,6 +237,7 @@ CONDITION_FORMS = {
     "related": lambda condition, ctx: _check_related(condition["related"], ctx),
     "in_scope": lambda condition, ctx: _check_in_scope(condition["in_scope"], ctx),
     "predicate": lambda condition, ctx: PREDICATES[condition["predicate"]](ctx, condition.get("args", {})),
+    "sql": _check_sql,
 }
 _STATUS = {True: "pass", False: "fail", None: "unknown"}
 

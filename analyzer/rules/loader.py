@@ -150,6 +150,12 @@ def _condition_problem(condition: dict) -> str | None:
         quantifiers = [k for k in ("all_match", "any_match", "none_match") if k in condition]
         if len(quantifiers) != 1:
             return f"elements condition on {condition['elements']!r} needs one of all_match/any_match/none_match"
+    if "sql" in condition:
+        import sqlite3
+
+        sql = condition["sql"].strip().rstrip(";")
+        if not sql.lower().startswith(("select", "with")) or not sqlite3.complete_statement(sql + ";"):
+            return "sql must be one complete SELECT (or WITH ... SELECT) statement"
     if "predicate" in condition and condition["predicate"] not in PREDICATES:
         return f"unknown predicate {condition['predicate']!r}"
     children = []
