@@ -43,8 +43,10 @@ def main():
 @click.option("--changed-only", is_flag=True, help="With a plan: report only resources it creates, updates or replaces.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default .tfattest.yaml).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
+@click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False),
+              help="Write this scan's change record (<sha256>.json + .md) into DIR (docs/evidence.md).")
 def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode, rule_dirs,
-         no_bundled_rules, account_scope, plans, changed_only, config_path, color):
+         no_bundled_rules, account_scope, plans, changed_only, config_path, color, evidence_dir):
     """Scan Terraform in PATHS (directories or files; default: .)."""
     from analyzer.config import load_config
     from analyzer.report.formats import FORMATTERS
@@ -88,13 +90,25 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         if output_format != "text" or output:
             label = "error" if problem.blocking else "warning"
             click.echo(f"{label}: {problem.path}:{problem.line}: {problem.message}", err=True)
-    if any(problem.blocking for problem in report.problems):
-        sys.exit(EXIT_INCOMPLETE)
     rules = rules_by_id(report)
     threshold = SEVERITY_RANK.get(fail_on, 99)
     failing = [r for r in report.results if effective_status(r, unknown_mode) == "fail" and r.rule_id in rules
                and SEVERITY_RANK[rules[r.rule_id].severity] >= threshold]
-    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+    exit_code = EXIT_INCOMPLETE if any(p.blocking for p in report.problems) else (
+        EXIT_FINDINGS if failing else EXIT_OK)
+    if evidence_dir:
+        _write_evidence(report, evidence_dir, exit_code, unknown_mode)
+    sys.exit(exit_code)
+
+
+def _write_evidence(report, directory: str, exit_code: int, unknown_mode: str) -> None:
+    from analyzer.evidence.context import from_environment
+    from analyzer.evidence.record import build_record, created_at_now, write_record
+
+    record = build_record(report, from_environment(os.environ, report.source_root), exit_code,
+                          created_at_now(os.environ), unknown_mode)
+    json_path, markdown_path = write_record(record, directory)
+    click.echo(f"evidence: {json_path} (review summary {markdown_path})", err=True)
 
 
 @main.command("rules")
@@ -133,3 +147,14 @@ def list_rules(output_format, provider, tsc, control, rule_dirs):
             click.echo(f"{rule.id:<{width}}  {rule.severity:<8}  {rule.control:<24}  {','.join(rule.tsc):<14}  {rule.title}")
         click.echo(f"{len(rules)} rules", err=True)
     sys.exit(EXIT_INCOMPLETE if problems else EXIT_OK)
+
+
+def _register_commands() -> None:
+    """Commands built on Reports live in their own module; added here, explicitly."""
+    from analyzer.cli_evidence import coverage, evidence, query
+
+    for command in (evidence, query, coverage):
+        main.add_command(command)
+
+
+_register_commands()

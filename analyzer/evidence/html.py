@@ -25,34 +25,47 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _weekly_chart(weekly: dict) -> str:
-    weeks = list(weekly)
-    if not weeks:
+def _weeks(start: str, end: str) -> list:
+    """Every ISO week (2026-W02) that has a day in the period, in order."""
+    day, last, weeks = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end), []
+    while day <= last:
+        year, week, _ = day.isocalendar()
+        label = f"{year}-W{week:02d}"
+        if label not in weeks:
+            weeks.append(label)
+        day += _dt.timedelta(days=1)
+    return weeks
+
+
+def _weekly_chart(weekly: dict, start: str, end: str) -> str:
+    if not weekly:
         return "<p>No findings were opened in the period.</p>"
+    weeks = _weeks(start, end)
     criteria = sorted({c for counts in weekly.values() for c in counts})
     colour = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(criteria)}
     peak = max(sum(counts.values()) for counts in weekly.values()) or 1
-    width, height, left, bottom = 900, 260, 40, 40
-    bar = max(4, (width - left) // max(len(weeks), 1) - 4)
+    width, height, left, bottom = 900, 240, 40, 30
+    step = (width - left) / max(len(weeks), 1)
+    bar = max(2.0, min(36.0, step - 3))
     parts = [f'<svg id="findings-per-week" role="img" aria-label="Findings opened per week by TSC criterion" '
              f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
              f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="#999"/>',
-             f'<text x="0" y="12">{peak}</text><text x="0" y="{height - bottom}">0</text>']
+             f'<text x="0" y="14">{peak}</text><text x="0" y="{height - bottom}">0</text>']
     scale = (height - bottom - 10) / peak
+    label_every = max(1, round(len(weeks) / 9))
     for index, week in enumerate(weeks):
-        x, y = left + index * (bar + 4), height - bottom
+        x, y = left + index * step, height - bottom
         for criterion in criteria:
-            count = weekly[week].get(criterion, 0)
+            count = weekly.get(week, {}).get(criterion, 0)
             if not count:
                 continue
             h = count * scale
             y -= h
-            parts.append(f'<rect class="bar" x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" '
+            parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                          f'fill="{colour[criterion]}" data-week="{_e(week)}" data-criterion="{_e(criterion)}" '
                          f'data-count="{count}"><title>{_e(week)} {_e(criterion)}: {count}</title></rect>')
-        if len(weeks) <= 30 or index % 4 == 0:
-            parts.append(f'<text x="{x}" y="{height - bottom + 14}" transform="rotate(45 {x} '
-                         f'{height - bottom + 14})">{_e(week)}</text>')
+        if index % label_every == 0:
+            parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}">{_e(week)}</text>')
     parts.append("</svg>")
     legend = "".join(f'<span><svg width="10" height="10"><rect width="10" height="10" fill="{colour[c]}"/></svg> '
                      f"{_e(c)}</span>" for c in criteria)
@@ -100,6 +113,7 @@ def render_html(data: dict) -> str:
             ("findings closed", findings["closed"]), ("still open", findings["still_open"]),
             ("mean days to remediate", findings["mean_days_to_remediate"] if findings["mean_days_to_remediate"]
              is not None else "n/a"), ("days without a scan", len(data["days_without_scan"]))]
+    embedded = json.dumps(data, sort_keys=True).replace("</", "<\\/")  # cannot close the script element
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -110,7 +124,7 @@ def render_html(data: dict) -> str:
 <p>Ledger chain {chain_text}: {chain['entries']} entries, head <code>{_e(chain['head'])}</code>.</p>
 <div class="kpis">{''.join(f'<div class="kpi" data-kpi="{_e(k)}"><b>{_e(v)}</b>{_e(k)}</div>' for k, v in kpis)}</div>
 <h2>Findings opened per week by TSC criterion</h2>
-{_weekly_chart(data['findings_per_week_by_criterion'])}
+{_weekly_chart(data['findings_per_week_by_criterion'], period['from'], period['to'])}
 <h2>Exceptions timeline</h2>
 {_exceptions_chart(data['exceptions'], period['from'], period['to'])}
 <h2>Trust Services Criteria</h2>
@@ -123,6 +137,6 @@ Repositories without a scan in the period: {_e(', '.join(data['repositories_with
 <h2>Exceptions active in the period</h2>
 <table id="exceptions"><tr><th>rule</th><th>resource</th><th>justification</th><th>approver</th><th>expires</th></tr>
 {exceptions}</table>
-<script type="application/json" id="report-data">{json.dumps(data, sort_keys=True).replace("</", "<\\/")}</script>
+<script type="application/json" id="report-data">{embedded}</script>
 </body></html>
 """
