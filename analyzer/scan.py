@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from functools import lru_cache
 from dataclasses import dataclass, replace
 
 from analyzer import __version__
@@ -217,7 +218,9 @@ def _anchor(module) -> Location:
     return Location(module.directory, 1, 1)
 
 
+@lru_cache(maxsize=65536)
 def _relative(path: str, root: str) -> str:
+    """Memoised: every result and resource of a file asks for the same path."""
     try:
         relative = os.path.relpath(path, root)
     except ValueError:

@@ -6,6 +6,7 @@ unknown is ``unknown`` and stays in the Report.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from analyzer.evaluate.values import Unknown, contains_unknown, values_at
 from analyzer.graph import referenced, referrers
@@ -104,16 +105,21 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
         # Split resources may also name their target literally (bucket = "my-logs") when `key` is
         # given, or by a value that is unknown here (which may or may not be ours).
         own = resource.values.get(spec["key"]) if "key" in spec else None
-        for other_type in types:
-            for other in ctx.by_type.get(other_type, ()):
-                if other.address in candidates:
-                    continue
-                value = other.values.get(via)
-                if (isinstance(own, str) and value == own) or _same_unknown(own, value):
-                    candidates[other.address] = other
-                elif isinstance(value, Unknown) and _might_name(value, own) \
-                        and not _links_elsewhere(ctx.graph, other.address, via):
-                    maybe = True
+        for other_type in sorted(types):
+            index = _companion_index(ctx, other_type, via)
+            if isinstance(own, str):
+                for other in index.by_value.get(own, ()):
+                    candidates.setdefault(other.address, other)
+            if isinstance(own, Unknown):
+                same = index.by_origin.get(own.origin, []) if own.origin else []
+                same += index.by_variable.get(own.variable, []) if own.variable else []
+                for other in same:
+                    candidates.setdefault(other.address, other)
+            # Unknown companions that link to no other resource might be ours: then a "no
+            # companion" failure becomes unknown. Those keyed by an unset input variable are
+            # taken to target a resource from outside when ours is named in the code.
+            open_ones = index.unlinked_unknown if not isinstance(own, str) else index.unlinked_unknown_not_variable
+            maybe = maybe or any(other.address not in candidates for other in open_ones)
     assertion = spec.get("assert")
     verdicts = []
     for other in candidates.values():
@@ -134,6 +140,42 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
     return negate(found) if match == "none" else found
 
 
+@dataclass(frozen=True)
+class _CompanionIndex:
+    """Resources of one type by the value of one attribute, built once per scope (rules ask
+    for the same companions of every resource: without it ``related`` is O(n*m))."""
+
+    by_value: dict  # literal string -> resources
+    by_origin: dict  # Unknown.origin -> resources (the same computed attribute)
+    by_variable: dict  # Unknown.variable -> resources (the same unset input variable)
+    unlinked_unknown: tuple  # unknown value, linked to no other managed resource through it
+    unlinked_unknown_not_variable: tuple  # ... and not keyed by an unset input variable
+
+
+def _companion_index(ctx: Context, other_type: str, via: str) -> _CompanionIndex:
+    cache = ctx.graph.graph.setdefault("companion_index", {})
+    key = (other_type, via)
+    if key not in cache:
+        by_value: dict = {}
+        by_origin: dict = {}
+        by_variable: dict = {}
+        unlinked = []
+        for other in ctx.by_type.get(other_type, ()):
+            value = other.values.get(via)
+            if isinstance(value, str):
+                by_value.setdefault(value, []).append(other)
+            elif isinstance(value, Unknown):
+                if value.origin:
+                    by_origin.setdefault(value.origin, []).append(other)
+                if value.variable:
+                    by_variable.setdefault(value.variable, []).append(other)
+                if not _links_elsewhere(ctx.graph, other.address, via):
+                    unlinked.append(other)
+        cache[key] = _CompanionIndex(by_value, by_origin, by_variable, tuple(unlinked),
+                                     tuple(o for o in unlinked if not o.values[via].variable))
+    return cache[key]
+
+
 def _if_created(verdict: Verdict, other) -> Verdict:
     """A resource whose count/for_each is unknown may not exist: it cannot make a condition hold."""
     if verdict.value is True and isinstance(other.exists, Unknown):
@@ -146,21 +188,6 @@ def _article(word: str) -> str:
 
 
 _VALUE_GENERATORS = ("random_", "time_", "null_resource", "terraform_data")
-
-
-def _same_unknown(own, value) -> bool:
-    """Both unknown, from the same computed attribute or the same unset variable: the same value
-    (``bucket = random_pet.n.id`` on the bucket and on its versioning resource)."""
-    if not (isinstance(own, Unknown) and isinstance(value, Unknown)):
-        return False
-    return bool((own.origin and own.origin == value.origin) or (own.variable and own.variable == value.variable))
-
-
-def _might_name(value: Unknown, own) -> bool:
-    """Could this unknown ``via`` value name our resource? A companion keyed by an input variable
-    without a value is taken to target a resource supplied from outside when ours has a name
-    written in the code (decision documented in docs/writing-rules.md); any other unknown might."""
-    return not (value.variable and isinstance(own, str))
 
 
 def _links_elsewhere(graph, address: str, via: str) -> bool:
