@@ -33,7 +33,8 @@ def test_duration_at_most(value, expected):
 @pytest.mark.parametrize("name, secret", [
     ("DB_PASSWORD", True), ("password", True), ("JWT_SECRET", True), ("stripe-api-key", True),
     ("API_KEY", True), ("APIKEY", True), ("GITHUB_TOKEN", True), ("client_secret", True),
-    ("AWS_SECRET_ACCESS_KEY", True), ("PRIVATE_KEY", True), ("GOOGLE_CREDENTIALS", True),
+    ("AWS_SECRET_ACCESS_KEY", True), ("PRIVATE_KEY", True), ("GOOGLE_APPLICATION_CREDENTIALS", False),
+    ("AWS_ACCESS_KEY_ID", False), ("PWD", False), ("OLDPWD", False),
     ("DB_PASSWORD_FILE", False), ("SECRET_NAME", False), ("TOKEN_URL", False),
     ("API_KEY_SECRET_ID", False), ("LOG_LEVEL", False), ("PASSWORD_MIN_LENGTH", False),
     ("db-password-secret", True), ("tokenizer", False), ("enable-oslogin", False),
@@ -47,6 +48,7 @@ def test_secret_like_name(name, secret):
     ({"environment_variables": {"LOG_LEVEL": "debug"}}, {"maps": ["environment_variables"]}, False),
     ({"environment_variables": {"DB_PASSWORD": Unknown("var.pw")}}, {"maps": ["environment_variables"]}, False),
     ({"environment_variables": {"DB_PASSWORD": ""}}, {"maps": ["environment_variables"]}, False),
+    ({"environment_variables": {"ENABLE_API_KEY": "true"}}, {"maps": ["environment_variables"]}, False),
     ({"environment_variables": {"API_KEY": "projects/p/secrets/k/versions/1"}},
      {"maps": ["environment_variables"]}, False),
     ({"environment_variables": Unknown("merge of unknown")}, {"maps": ["environment_variables"]}, None),

@@ -30,14 +30,17 @@ def duration_at_most(ctx, args: dict) -> Verdict:
 
 # A name is a secret when its last word is one of these (DB_PASSWORD, stripe-api-key,
 # JWT_SECRET, GITHUB_TOKEN). Names that only point at a secret (DB_PASSWORD_FILE,
-# SECRET_NAME, TOKEN_URL, API_KEY_SECRET_ID) end in another word and are not matched.
+# SECRET_NAME, TOKEN_URL, API_KEY_SECRET_ID) end in another word and are not matched; nor are
+# ambiguous words that usually hold a path or an identifier (CREDENTIALS, ACCESS_KEY, PWD).
 _SECRET_NAME = re.compile(
-    r"(?:^|[_\-.])(?:password|passwd|pwd|secret|client[_\-.]?secret|secret[_\-.]?key|api[_\-.]?key|apikey|"
-    r"access[_\-.]?key|private[_\-.]?key|token|auth[_\-.]?token|access[_\-.]?token|credentials?)$",
+    r"(?:^|[_\-.])(?:password|passwd|secret|client[_\-.]?secret|secret[_\-.]?key|api[_\-.]?key|apikey|"
+    r"secret[_\-.]?access[_\-.]?key|private[_\-.]?key|token|auth[_\-.]?token|access[_\-.]?token)$",
     re.IGNORECASE)
 # Values that name where a secret lives rather than being one.
 _REFERENCE_VALUE = re.compile(
     r"^(?:projects/[^/]+/secrets/|sm://|gcp:secretmanager:|\$\{|\$\(|secret://|https?://|/)", re.IGNORECASE)
+# Feature flags such as ENABLE_API_KEY = "true" are not secrets.
+_FLAG_VALUES = {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"}
 
 
 def secret_like_name(name) -> bool:
@@ -49,7 +52,7 @@ def _literal_secret(name, value) -> bool:
     if not secret_like_name(name) or not isinstance(value, str):
         return False
     text = value.strip()
-    return bool(text) and not _REFERENCE_VALUE.match(text)
+    return bool(text) and text.lower() not in _FLAG_VALUES and not _REFERENCE_VALUE.match(text)
 
 
 def _pairs(ctx, maps, blocks):
