@@ -47,6 +47,8 @@ def rewritten(text: str) -> str:
         anchor = max((i for i, line in enumerate(lines)
                       if line.startswith(("same_as:", "closest_to:", "frameworks_note:", "severity:"))), default=0)
         insert_at = anchor + 1
+        while insert_at < len(lines) and lines[insert_at].startswith(" "):  # a multi-line value
+            insert_at += 1
     lines[insert_at:insert_at] = frameworks_block(tags)
     return "\n".join(lines) + "\n"
 
