@@ -159,12 +159,44 @@ def _known_shape(value):
     return ""
 
 
+_DEFAULT_SA_DATA = re.compile(r"(^|\.)data\.google_compute_default_service_account\.[^.]+(\[[^\]]*\])?\.(email|member)$")
+
+
+def _placeholder(unknown: Unknown):
+    """A stand-in for a computed value whose shape is certain, else None."""
+    origin = unknown.origin or ""
+    if _DEFAULT_SA_DATA.search(origin):
+        email = "000000000000" + _DEFAULT_COMPUTE_SA
+    elif _USER_MANAGED_SA.search(origin):
+        email = "code-managed@project.iam.gserviceaccount.com"
+    else:
+        return None
+    return "serviceAccount:" + email if origin.endswith(".member") else email
+
+
+def _reconstructed(value: Unknown):
+    parts = value.partial.parts if isinstance(value.partial, TemplateParts) else (value,)
+    pieces = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        stand_in = _placeholder(part)
+        if stand_in is None:
+            return None
+        pieces.append(stand_in)
+    return "".join(pieces)
+
+
 def match(value, pattern: str):
     """Does a role/member value match a glob pattern? True, False, or None (unknown)."""
     if isinstance(value, str):
         return fnmatchcase(value, pattern)
     if not isinstance(value, Unknown):
         return False
+    whole = _reconstructed(value)
+    if whole is not None:
+        return fnmatchcase(whole, pattern)
     unknowns = _unknown_parts(value)
     origins = [u.origin or "" for u in unknowns]
     if pattern.endswith(_DEFAULT_COMPUTE_SA) and origins and all(_USER_MANAGED_SA.search(o) for o in origins):
@@ -235,7 +267,46 @@ def iam_target_grants_role(ctx, args: dict) -> Verdict:
     return Verdict(value, None, evidence)
 
 
+def _scopes_include(scopes, wanted) -> object:
+    if isinstance(scopes, Unknown):
+        return None
+    items = _as_list(scopes)
+    if any(isinstance(i, str) and (i in wanted or i.rsplit("/", 1)[-1] in wanted) for i in items):
+        return True
+    return None if any(isinstance(i, Unknown) for i in items) else False
+
+
+def uses_default_compute_sa(ctx, args: dict) -> Verdict:
+    """True when a VM (or template) runs as the default Compute Engine service account
+    (``<number>-compute@developer.gserviceaccount.com``): a ``service_account`` block whose
+    ``email`` is that account or unset (the provider then uses the default). No block: no
+    service account at all. With ``args.scopes``, only when the block also has one of them."""
+    blocks = ctx.values.get("service_account")
+    if isinstance(blocks, Unknown):
+        return Verdict(None, "service_account", "service_account is known only after apply")
+    blocks = _as_list(blocks)
+    if not blocks:
+        return Verdict(False, "service_account", "no service account attached")
+    unknown = None
+    for block in blocks:
+        if not isinstance(block, dict):
+            unknown = Verdict(None, "service_account", "a service_account block is known only after apply")
+            continue
+        email = block.get("email")
+        default = True if email in (None, "", "default") else match(email, "*" + _DEFAULT_COMPUTE_SA)
+        scoped = _scopes_include(block.get("scopes"), set(args["scopes"])) if args.get("scopes") else True
+        if default is True and scoped is True:
+            shown = email if isinstance(email, str) and email else "not set (the provider uses the default)"
+            scopes = " with scope " + "/".join(args["scopes"]) if args.get("scopes") else ""
+            return Verdict(True, "service_account", f"service_account.email is {shown}: the default compute "
+                                                    f"service account{scopes}")
+        if default is not False and scoped is not False and unknown is None:
+            unknown = Verdict(None, "service_account", "service_account.email or scopes known only after apply")
+    return unknown or Verdict(False, "service_account", "runs as a dedicated service account")
+
+
 PREDICATES: dict = {
+    "uses_default_compute_sa": uses_default_compute_sa,
     "iam_grants_role": iam_grants_role,
     "iam_target_grants_role": iam_target_grants_role,
 }
