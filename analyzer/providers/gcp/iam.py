@@ -287,7 +287,7 @@ def uses_default_compute_sa(ctx, args: dict) -> Verdict:
     blocks = _as_list(blocks)
     if not blocks:
         return Verdict(False, "service_account", "no service account attached")
-    unknown = None
+    unknown = narrow = None
     for block in blocks:
         if not isinstance(block, dict):
             unknown = Verdict(None, "service_account", "a service_account block is known only after apply")
@@ -302,7 +302,10 @@ def uses_default_compute_sa(ctx, args: dict) -> Verdict:
                                                     f"service account{scopes}")
         if default is not False and scoped is not False and unknown is None:
             unknown = Verdict(None, "service_account", "service_account.email or scopes known only after apply")
-    return unknown or Verdict(False, "service_account", "runs as a dedicated service account")
+        if default is True and scoped is False:
+            narrow = Verdict(False, "service_account", "the default compute service account without scope "
+                                                       + "/".join(args["scopes"]))
+    return unknown or narrow or Verdict(False, "service_account", "runs as a dedicated service account")
 
 
 PREDICATES: dict = {
