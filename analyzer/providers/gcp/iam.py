@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from analyzer.evaluate.values import TemplateParts, Unknown
+from analyzer.evaluate.values import TemplateParts, Unknown, values_at
 from analyzer.graph import referenced, referrers
 from analyzer.rules.verdict import Verdict
 
@@ -308,7 +308,25 @@ def uses_default_compute_sa(ctx, args: dict) -> Verdict:
     return unknown or narrow or Verdict(False, "service_account", "runs as a dedicated service account")
 
 
+def email_is_default_compute_sa(ctx, args: dict) -> Verdict:
+    """True when the service-account e-mail at ``args.attr`` (a dotted path) is the default
+    compute service account, "default", or unset (the provider then uses the default)."""
+    path = args["attr"]
+    found = [v for v in values_at(ctx.values, path) if v not in (None, "")]
+    if not found:
+        return Verdict(True, path, f"{path} is not set (the default compute service account is used)")
+    unknown = None
+    for value in found:
+        hit = True if value == "default" else match(value, "*" + _DEFAULT_COMPUTE_SA)
+        if hit is True:
+            return Verdict(True, path, f"{path} is the default compute service account")
+        if hit is None:
+            unknown = Verdict(None, path, f"{path} is known only after apply")
+    return unknown or Verdict(False, path, f"{path} is a dedicated service account")
+
+
 PREDICATES: dict = {
+    "email_is_default_compute_sa": email_is_default_compute_sa,
     "uses_default_compute_sa": uses_default_compute_sa,
     "iam_grants_role": iam_grants_role,
     "iam_target_grants_role": iam_target_grants_role,
