@@ -210,6 +210,13 @@ def match(value, pattern: str):
             return False
         if pattern == literal + "*" and prefix.startswith(literal):
             return True
+    if isinstance(value.partial, TemplateParts) and len(unknowns) < len(value.partial.parts):
+        # "serviceAccount:service-${var.n}@gcp-sa-pubsub.iam.gserviceaccount.com": when the pattern
+        # matches whatever fills the gaps (tried with an empty and a non-empty filler), it matches.
+        fillers = ("", "0x-y.z")
+        if all(fnmatchcase("".join(p if isinstance(p, str) else f for p in value.partial.parts), pattern)
+               for f in fillers) and "*" in pattern:
+            return True
     return None
 
 
