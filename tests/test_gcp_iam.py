@@ -46,7 +46,8 @@ def template(*parts):
     (template("user:", UNKNOWN), "allUsers", False),
     (template("serviceAccount:", UNKNOWN, "@acme.iam.gserviceaccount.com"), "serviceAccount:*", True),
     (template("serviceAccount:service-", UNKNOWN, "@gcp-sa-pubsub.iam.gserviceaccount.com"),
-     "serviceAccount:service-*@gcp-sa-*.iam.gserviceaccount.com", True),
+     "serviceAccount:service-[0-9]*@gcp-sa-*.iam.gserviceaccount.com", True),
+    ("serviceAccount:service-api@acme.iam.gserviceaccount.com", "serviceAccount:service-[0-9]*@*", False),
     (template(UNKNOWN, "@example.com"), "user:*", None),
     (CUSTOM_ROLE, "roles/owner", False),
     (None, "allUsers", False),
@@ -74,7 +75,7 @@ def test_grants(bindings, expected):
 def test_exclusions_leave_service_agents_out():
     agent = I.Binding("roles/editor", "serviceAccount:123@cloudservices.gserviceaccount.com", "x")
     value, _ = I.grants([agent], ["roles/editor"], ["serviceAccount:*"],
-                        ["serviceAccount:*@cloudservices.gserviceaccount.com"])
+                        ["serviceAccount:[0-9]*@cloudservices.gserviceaccount.com"])
     assert value is False
 
 

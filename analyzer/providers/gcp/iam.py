@@ -212,8 +212,8 @@ def match(value, pattern: str):
             return True
     if isinstance(value.partial, TemplateParts) and len(unknowns) < len(value.partial.parts):
         # "serviceAccount:service-${var.n}@gcp-sa-pubsub.iam.gserviceaccount.com": when the pattern
-        # matches whatever fills the gaps (tried with an empty and a non-empty filler), it matches.
-        fillers = ("", "0x-y.z")
+        # matches whatever fills the gaps (tried with a short and a longer filler), it matches.
+        fillers = ("0", "0x-y.z")
         if all(fnmatchcase("".join(p if isinstance(p, str) else f for p in value.partial.parts), pattern)
                for f in fillers) and "*" in pattern:
             return True
@@ -234,11 +234,13 @@ def grants(bindings, roles, members, exclude_members=()) -> tuple:
     in ``members`` (glob patterns), leaving out members in ``exclude_members``?"""
     if isinstance(bindings, Unknown):
         return None, bindings.reason
-    unknown = None
+    unknown = excluded = None
     for binding in bindings:
         role_hit = _matches_any(binding.role, roles)
         member_hit = _matches_any(binding.member, members)
         if member_hit is not False and exclude_members and _matches_any(binding.member, exclude_members) is True:
+            if role_hit is not False and excluded is None:
+                excluded = f"{binding.source} grants {binding.role} to {binding.member}, which is left out"
             member_hit = False
         if role_hit is True and member_hit is True:
             condition = " (conditional binding)" if binding.conditional else ""
@@ -249,6 +251,8 @@ def grants(bindings, roles, members, exclude_members=()) -> tuple:
             unknown = f"{binding.source} grants {role} to {member}"
     if unknown:
         return None, unknown
+    if excluded:
+        return False, excluded
     return False, f"no binding grants {', '.join(roles)} to {', '.join(members)}"
 
 
