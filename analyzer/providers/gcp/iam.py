@@ -220,6 +220,17 @@ def match(value, pattern: str):
     return None
 
 
+def _show(value, noun: str = "member") -> str:
+    """A role or member for a message: partly known templates keep their literal parts."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown) and isinstance(value.partial, TemplateParts):
+        return "".join(p if isinstance(p, str) else "${...}" for p in value.partial.parts)
+    if isinstance(value, Unknown) and value.origin:
+        return f"${{{value.origin}}}"
+    return f"a {noun} known only after apply"
+
+
 def _matches_any(value, patterns) -> object:
     results = [match(value, p) for p in patterns]
     if True in results:
@@ -240,15 +251,13 @@ def grants(bindings, roles, members, exclude_members=()) -> tuple:
         member_hit = _matches_any(binding.member, members)
         if member_hit is not False and exclude_members and _matches_any(binding.member, exclude_members) is True:
             if role_hit is not False and excluded is None:
-                excluded = f"{binding.source} grants {binding.role} to {binding.member}, which is left out"
+                excluded = f"{binding.source} grants {_show(binding.role, 'role')} to {_show(binding.member)}, which is left out"
             member_hit = False
         if role_hit is True and member_hit is True:
             condition = " (conditional binding)" if binding.conditional else ""
-            return True, f"{binding.source} grants {binding.role} to {binding.member}{condition}"
+            return True, f"{binding.source} grants {_show(binding.role, 'role')} to {_show(binding.member)}{condition}"
         if role_hit is not False and member_hit is not False and unknown is None:
-            role = binding.role if isinstance(binding.role, str) else "a role known only after apply"
-            member = binding.member if isinstance(binding.member, str) else "a member known only after apply"
-            unknown = f"{binding.source} grants {role} to {member}"
+            unknown = f"{binding.source} grants {_show(binding.role, 'role')} to {_show(binding.member)}"
     if unknown:
         return None, unknown
     if excluded:
