@@ -144,3 +144,19 @@ def test_deny_precedence(tmp_path, deny_text, denied):
     ctx = contexts(tmp_path, ALLOW + deny_text + '\nvariable "p" {\n  type = number\n}\n')["google_compute_firewall.allow"]
     verdict = PREDICATES["gcp.firewall_allows_from_world"](ctx, SSH)
     assert verdict.value is (not denied)
+
+
+@pytest.mark.parametrize("metadata, expected", [
+    (None, False),
+    ([{"annotations": {"run.googleapis.com/ingress": "internal"}}], True),
+    ([{"annotations": {"run.googleapis.com/ingress": "internal-and-cloud-load-balancing"}}], True),
+    ([{"annotations": {"run.googleapis.com/ingress": "all"}}], False),
+    ([{"annotations": {"autoscaling.knative.dev/maxScale": "5"}}], False),
+    ([{"annotations": {"run.googleapis.com/ingress": UNKNOWN}}], None),
+    ([{"annotations": UNKNOWN}], None),
+    (UNKNOWN, None),
+])
+def test_cloud_run_v1_internal_only(metadata, expected):
+    values = {} if metadata is None else {"metadata": metadata}
+    verdict = PREDICATES["gcp.cloud_run_v1_internal_only"](Context(values, None, None, {}), {})
+    assert verdict.value is expected

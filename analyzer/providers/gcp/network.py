@@ -278,6 +278,34 @@ def firewall_allows_from_world(ctx, args: dict) -> Verdict:
     return Verdict(False, "allow", "world traffic is denied by a higher-precedence rule: " + "; ".join(denied))
 
 
+# --- Cloud Run (v1) ingress ------------------------------------------------------------
+
+_RUN_INGRESS = "run.googleapis.com/ingress"
+_RUN_INTERNAL = {"internal", "internal-and-cloud-load-balancing"}
+
+
+def cloud_run_v1_internal_only(ctx, args: dict) -> Verdict:
+    """True when a ``google_cloud_run_service`` accepts only internal (or internal and load
+    balancer) traffic: its ``metadata.annotations["run.googleapis.com/ingress"]``. The annotation's
+    key holds dots, so a declarative path cannot reach it. Absent: "all" (the default)."""
+    metadata = ctx.values.get("metadata")
+    if isinstance(metadata, Unknown):
+        return Verdict(None, "metadata", "metadata is known only after apply")
+    for block in _as_list(metadata):
+        if not isinstance(block, dict):
+            return Verdict(None, "metadata", "metadata is known only after apply")
+        annotations = block.get("annotations")
+        if isinstance(annotations, Unknown):
+            return Verdict(None, "metadata", "metadata.annotations are known only after apply")
+        if isinstance(annotations, dict) and _RUN_INGRESS in annotations:
+            ingress = annotations[_RUN_INGRESS]
+            if isinstance(ingress, Unknown):
+                return Verdict(None, "metadata", f"{_RUN_INGRESS} is known only after apply")
+            return Verdict(ingress in _RUN_INTERNAL, "metadata", f'{_RUN_INGRESS} is "{ingress}"')
+    return Verdict(False, "metadata", f"no {_RUN_INGRESS} annotation (default: all traffic)")
+
+
 PREDICATES: dict = {
     "firewall_allows_from_world": firewall_allows_from_world,
+    "cloud_run_v1_internal_only": cloud_run_v1_internal_only,
 }
