@@ -317,6 +317,38 @@ def nsg_denies_internet_inbound(ctx, args: dict) -> Verdict:
     return Verdict(True, attr, "no inbound Allow rule admits it from the internet")
 
 
+# --- PaaS firewall rules (SQL, PostgreSQL, MySQL, Redis): start/end IPv4 ranges ----------------
+
+WORLD_RANGE_SIZE = 2 ** 31  # a range spanning half of IPv4 or more is "the internet", not an allowlist
+
+
+def _ipv4(value):
+    import ipaddress
+    try:
+        return int(ipaddress.IPv4Address(str(value).strip()))
+    except ValueError:
+        return None
+
+
+def firewall_range_not_world(ctx, args: dict) -> Verdict:
+    """True unless the firewall rule's range (``start``/``end`` attribute names, by default
+    start_ip_address/end_ip_address) spans half of the IPv4 space or more, e.g.
+    0.0.0.0-255.255.255.255. The 0.0.0.0-0.0.0.0 "allow Azure services" rule is not this."""
+    start_attr = args.get("start", "start_ip_address")
+    end_attr = args.get("end", "end_ip_address")
+    start, end = ctx.values.get(start_attr), ctx.values.get(end_attr)
+    if isinstance(start, Unknown) or isinstance(end, Unknown):
+        return Verdict(None, start_attr, f"{start_attr}/{end_attr} known only after apply")
+    low, high = _ipv4(start), _ipv4(end)
+    if low is None or high is None:
+        return Verdict(None, start_attr, f"{start_attr}/{end_attr} ({start!r}-{end!r}) are not IPv4 addresses")
+    size = high - low + 1
+    if size >= WORLD_RANGE_SIZE:
+        return Verdict(False, start_attr, f"range {start}-{end} admits {size:,} addresses: the whole internet")
+    return Verdict(True, start_attr, f"range {start}-{end} ({max(size, 0):,} addresses)")
+
+
 PREDICATES: dict = {
     "nsg_denies_internet_inbound": nsg_denies_internet_inbound,
+    "firewall_range_not_world": firewall_range_not_world,
 }
