@@ -25,6 +25,9 @@ _MANAGEMENT_GROUP = re.compile(r"^/providers/microsoft\.management/managementgro
 _BROAD_ORIGINS = re.compile(r"^(module\.[^.]+\.)*(data\.)?(azurerm_subscription|azurerm_management_group)\.[^.]+"
                             r"(\[[^\]]*\])?\.id$")
 
+_RESOURCE_ID_ORIGIN = re.compile(r"^(module\.[^.]+\.)*(data\.)?azurerm_(?!subscription\b|subscriptions\b|management_group\b)"
+                                 r"[a-z0-9_]+\.[^.]+(\[[^\]]*\])?\.id$")
+
 
 def scope_breadth(scope):
     """"root", "management group", "subscription", "narrow", or None when it cannot be told."""
@@ -41,6 +44,9 @@ def scope_breadth(scope):
         origin = scope.origin or ""
         if _BROAD_ORIGINS.match(origin):
             return "management group" if "management_group" in origin else "subscription"
+        if _RESOURCE_ID_ORIGIN.match(origin):
+            # The id of a resource group or any other resource lies below a subscription.
+            return "narrow"
         parts = scope.partial.parts if isinstance(scope.partial, TemplateParts) else None
         if parts and isinstance(parts[0], str):
             head = parts[0].lower()
