@@ -118,7 +118,18 @@ def custom_role_not_admin(ctx, args: dict) -> Verdict:
     return Verdict(True, "assignable_scopes", "actions include \"*\" but only below subscription scope")
 
 
+def targets_subscription(ctx, args: dict) -> Verdict:
+    """True when ``args.attr`` (default target_resource_id) is a subscription id: a diagnostic
+    setting on the subscription exports the Activity Log."""
+    attr = args.get("attr", "target_resource_id")
+    breadth = scope_breadth(ctx.values.get(attr))
+    if breadth is None:
+        return Verdict(None, attr, f"{attr} is known only after apply")
+    return Verdict(breadth == "subscription", attr, f"{attr} is at {breadth} scope")
+
+
 PREDICATES: dict = {
+    "targets_subscription": targets_subscription,
     "assignment_not_broad": assignment_not_broad,
     "custom_role_not_admin": custom_role_not_admin,
 }
