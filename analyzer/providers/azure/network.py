@@ -134,6 +134,7 @@ class Question:
     ports: tuple  # (low, high) ranges of interest
     protocols: frozenset  # protocols the service uses ("tcp", "udp"); empty = any protocol
     all_ports: bool = False  # only rules that open every port count
+    explicit_protocol: bool = False  # only rules naming one of ``protocols`` count, not "*"
 
     @staticmethod
     def from_args(args: dict) -> "Question":
@@ -145,7 +146,7 @@ class Question:
             ports = tuple((int(p), int(p)) if not isinstance(p, list) else (int(p[0]), int(p[1]))
                           for p in args.get("ports", []))
         protocols = frozenset(p.lower() for p in args.get("protocols", []))
-        return Question(ports, protocols, bool(args.get("all_ports")))
+        return Question(ports, protocols, bool(args.get("all_ports")), bool(args.get("explicit_protocol")))
 
 
 def _protocol_matches(protocol, question: Question):
@@ -153,7 +154,7 @@ def _protocol_matches(protocol, question: Question):
     if isinstance(protocol, Unknown):
         return None
     if protocol in (None, "*", "any"):
-        return True
+        return not question.explicit_protocol
     if not question.protocols:
         return not question.all_ports  # "all ports" means all protocols too
     return protocol in question.protocols
@@ -283,7 +284,9 @@ def nsg_denies_internet_inbound(ctx, args: dict) -> Verdict:
     """True when the NSG's inline rules (for ``azurerm_network_security_group``) or the split
     rule itself (``azurerm_network_security_rule``) admit none of the question's inbound
     traffic from the internet; False names the offending rule. Args: ``ports`` (list of ports
-    or [low, high] pairs), ``any_port``, ``all_ports``, ``protocols`` (["tcp"], ["udp"])."""
+    or [low, high] pairs), ``any_port``, ``all_ports``, ``protocols`` (["tcp"], ["udp"]) and
+    ``explicit_protocol`` (rules for protocol "*" do not count; the per-port and all-ports
+    questions judge them)."""
     question = Question.from_args(args)
     resource = ctx.resource
     if resource.type == NSG:
