@@ -41,6 +41,9 @@ def test_world_prefixes(prefix, world):
     ({"destination_port_range": "20-25"}, SSH, True),
     ({"destination_port_range": None, "destination_port_ranges": ["80", "22"]}, SSH, True),
     ({"destination_port_range": "*"}, SSH, True),
+    # a plan spells the unused singular attributes as "" and the plural ones as []
+    ({"destination_port_range": "", "destination_port_ranges": ["443"], "protocol": "*"}, ALL, False),
+    ({"source_address_prefix": "", "source_address_prefixes": ["Internet"]}, SSH, True),
     ({"destination_port_range": "23-443"}, SSH, False),
     ({"protocol": "*"}, SSH, True),
     ({"protocol": "Udp"}, SSH, False),

@@ -60,7 +60,9 @@ def _port_ranges(values: dict):
         if isinstance(spec, Unknown):
             return spec
         text = str(spec).strip()
-        if text in ("*", ""):
+        if text == "":
+            continue  # a plan's empty singular attribute when the plural one is used
+        if text == "*":
             ranges.append(FULL_RANGE)
             continue
         low, _, high = text.partition("-")
