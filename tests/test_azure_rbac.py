@@ -12,6 +12,9 @@ SUB_DATA = Unknown("known after apply", origin="data.azurerm_subscription.curren
 MG_RESOURCE = Unknown("known after apply", origin="azurerm_management_group.platform.id")
 RG_ID = Unknown("known after apply", origin="azurerm_resource_group.app.id")
 SUB_TEMPLATE = Unknown("var.id has no value", partial=TemplateParts(("/subscriptions/", UNKNOWN)))
+BLOB_TEMPLATE = Unknown("known after apply", partial=TemplateParts(
+    (Unknown("known after apply", origin="azurerm_storage_account.data.id"), "/blobServices/default")))
+RG_UNDER_SUB = Unknown("known after apply", partial=TemplateParts((SUB_DATA, "/resourceGroups/rg-app")))
 RG_TEMPLATE = Unknown("var.id has no value", partial=TemplateParts(("/subscriptions/0000/resourceGroups/", UNKNOWN)))
 
 
@@ -27,6 +30,8 @@ RG_TEMPLATE = Unknown("var.id has no value", partial=TemplateParts(("/subscripti
     (RG_ID, "narrow"),
     (SUB_TEMPLATE, "subscription"),
     (RG_TEMPLATE, "narrow"),
+    (BLOB_TEMPLATE, "narrow"),
+    (RG_UNDER_SUB, "narrow"),
     (UNKNOWN, None),
     (None, None),
 ])

@@ -163,31 +163,34 @@ def _protocol_matches(protocol, question: Question):
 
 
 def _allow_exposes(view: RuleView, question: Question):
-    """(True|False|None, exposed port ranges, why) for an Allow rule taken alone."""
-    if isinstance(view.direction, Unknown) or isinstance(view.access, Unknown):
-        return None, [], f"rule {view.name}: direction or access is unknown"
-    if view.direction != "inbound" or view.access != "allow":
+    """(True|False|None, exposed port ranges, why) for an Allow rule taken alone. What is known
+    decides first: a rule for other ports or protocols is not exposure even if its source is
+    known only after apply."""
+    if isinstance(view.direction, str) and view.direction != "inbound":
         return False, [], ""
-    if not view.sources:
-        return False, [], ""
-    world = [s for s in view.sources if is_world_prefix(s)]
-    if not world:
-        if any(isinstance(s, Unknown) for s in view.sources):
-            return None, [], f"rule {view.name}: source address prefix is unknown"
+    if isinstance(view.access, str) and view.access != "allow":
         return False, [], ""
     protocol = _protocol_matches(view.protocol, question)
+    if protocol is False:
+        return False, [], ""
+    exposed = []
+    if not isinstance(view.ports, Unknown):
+        if question.all_ports and not any(low <= 1 and high >= 65535 for low, high in view.ports):
+            return False, [], ""
+        exposed = _intersect(view.ports, question.ports)
+        if not exposed:
+            return False, [], ""
+    world = [s for s in view.sources if is_world_prefix(s)]
+    if not world and not any(isinstance(s, Unknown) for s in view.sources):
+        return False, [], ""
+    if isinstance(view.direction, Unknown) or isinstance(view.access, Unknown):
+        return None, [], f"rule {view.name}: direction or access is unknown"
     if protocol is None:
         return None, [], f"rule {view.name}: protocol is unknown"
-    if not protocol:
-        return False, [], ""
     if isinstance(view.ports, Unknown):
         return None, [], f"rule {view.name}: destination port range is unknown"
-    if question.all_ports and FULL_RANGE not in view.ports and not any(
-            low <= 1 and high >= 65535 for low, high in view.ports):
-        return False, [], ""
-    exposed = _intersect(view.ports, question.ports)
-    if not exposed:
-        return False, [], ""
+    if not world:
+        return None, [], f"rule {view.name}: source address prefix is unknown"
     return True, exposed, f"rule {view.name} allows {_show_ports(exposed)} from {world[0]!r}"
 
 

@@ -48,6 +48,13 @@ def scope_breadth(scope):
             # The id of a resource group or any other resource lies below a subscription.
             return "narrow"
         parts = scope.partial.parts if isinstance(scope.partial, TemplateParts) else None
+        if parts and isinstance(parts[0], Unknown) and len(parts) > 1:
+            # "${azurerm_storage_account.x.id}/blobServices/default": below what it extends.
+            head = scope_breadth(parts[0])
+            tail = "".join(p for p in parts[1:] if isinstance(p, str)).lower()
+            if head == "narrow" or (head in ("subscription", "management group")
+                                    and re.match(r"^/(resourcegroups|providers)/.+", tail)):
+                return "narrow"
         if parts and isinstance(parts[0], str):
             head = parts[0].lower()
             # "/subscriptions/${var.id}": nothing after the interpolation, so a subscription.
