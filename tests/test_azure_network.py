@@ -56,7 +56,8 @@ def test_world_prefixes(prefix, world):
     ({"protocol": UNKNOWN}, SSH, None),
     ({"protocol": "*", "destination_port_range": "*"}, ALL, True),
     ({"protocol": "*", "destination_port_range": "0-65535"}, ALL, True),
-    ({"protocol": "Tcp", "destination_port_range": "*"}, ALL, False),  # all TCP ports, not all protocols
+    ({"protocol": "Tcp", "destination_port_range": "*"}, ALL, True),  # every TCP port
+    ({"protocol": "Udp", "destination_port_range": "1-65535"}, ALL, True),
     ({"protocol": "*", "destination_port_range": "1-1024"}, ALL, False),
     ({"protocol": "Udp", "destination_port_range": "53"}, UDP, True),
     ({"protocol": "*", "destination_port_range": "443"}, UDP, False),  # explicit_protocol: "*" is not judged

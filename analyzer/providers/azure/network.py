@@ -158,7 +158,7 @@ def _protocol_matches(protocol, question: Question):
     if protocol in (None, "*", "any"):
         return not question.explicit_protocol
     if not question.protocols:
-        return not question.all_ports  # "all ports" means all protocols too
+        return True  # every TCP (or UDP) port open is "all ports" too
     return protocol in question.protocols
 
 
