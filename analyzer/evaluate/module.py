@@ -423,6 +423,18 @@ class ModuleInstance:
             return ("code", "a constant")
         return ("outside", f"taken from {reference.root}.{first or ''} (not written in the code)")
 
+    def _map_provenance(self, attr: str, expression, block) -> dict:
+        """Provenance of a map argument (app_settings, environment variables): the whole map as
+        ``attr`` and, for an object written in place, each literal key as ``attr.KEY``, so a
+        secret-named setting can be judged apart from its neighbours."""
+        found = {attr: self.provenance(expression, block=block)}
+        if isinstance(expression, E.ObjectExpr):
+            for key_expr, value_expr in expression.items:
+                key = _literal_text(key_expr)
+                if key is not None:
+                    found[f"{attr}.{key}"] = self.provenance(value_expr, block=block)
+        return found
+
     # --- results -----------------------------------------------------------------
     def instances(self, scope_name: str) -> list[Resource]:
         """Every resource and data instance here and in child modules."""
@@ -435,6 +447,8 @@ class ModuleInstance:
                 for attr, value in values.items():  # per block: the expressions are the same
                     if attr in block.attributes and attr not in provenance and isinstance(value, (str, Unknown)):
                         provenance[attr] = self.provenance(block.attributes[attr].expr, block=block)
+                    elif attr in block.attributes and attr not in provenance and isinstance(value, dict):
+                        provenance.update(self._map_provenance(attr, block.attributes[attr].expr, block))
                 found.append(Resource(
                     address=values.address, type=type_name, name=name, mode=mode, module_address=self.address,
                     values=values, location=block.location, attribute_locations=locations, exists=exists,
@@ -515,3 +529,14 @@ def _convert_to_declared_type(value, block):
 def evaluate_constant(expression):
     """Evaluate a tfvars value: constants only; any reference becomes Unknown."""
     return evaluate(expression, NamesOnlyScope())
+
+
+def _literal_text(expression) -> str | None:
+    """The text of a literal object key (``KEY = ...`` or ``"KEY" = ...``), else None."""
+    if isinstance(expression, E.Literal) and isinstance(expression.value, str):
+        return expression.value
+    if isinstance(expression, E.Template) and all(isinstance(part, str) for part in expression.parts):
+        return "".join(expression.parts)
+    if isinstance(expression, E.Traversal) and not expression.steps:
+        return expression.root
+    return None
