@@ -56,3 +56,22 @@ def test_duplicate_ids_and_bad_files_are_reported(tmp_path):
     assert "AWS-BAD-001.yaml:3: invalid YAML" in messages  # PyYAML reports where it noticed
     assert "AWS-BAD-002.yaml" in messages and "schema" in messages
     assert all(p.kind == "rule-error" for p in problems)
+
+
+def test_misspelled_attribute_fails_to_load_with_its_line(tmp_path):
+    good = open(os.path.join(bundled_rules_dir(), "aws", "AWS-S3-002.yaml"), encoding="utf-8").read()
+    (tmp_path / "AWS-S3-002.yaml").write_text(good.replace("block_public_policy,", "block_public_polcy,"))
+    rules, problems = load_rules([str(tmp_path)])
+    assert rules == ()
+    [problem] = problems
+    lines = good.splitlines()
+    assert lines[problem.line - 1].strip().startswith("- {attr: block_public_policy")
+    assert "block_public_polcy" in problem.message and "did you mean 'block_public_policy'" in problem.message
+
+
+def test_unknown_resource_type_fails_to_load(tmp_path):
+    good = open(os.path.join(bundled_rules_dir(), "aws", "AWS-S3-002.yaml"), encoding="utf-8").read()
+    (tmp_path / "AWS-S3-002.yaml").write_text(good.replace("resource_types: [aws_s3_bucket]",
+                                                           "resource_types: [aws_s3_buckets]"))
+    rules, problems = load_rules([str(tmp_path)])
+    assert rules == () and "unknown resource type 'aws_s3_buckets'" in problems[0].message

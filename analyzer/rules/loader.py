@@ -15,6 +15,7 @@ from functools import lru_cache
 import yaml
 
 from analyzer.model import Problem, Rule
+from analyzer.rules.attributes import rule_attribute_problems
 from analyzer.rules.operators import OPERATORS
 from analyzer.rules.predicates import PREDICATES
 
@@ -122,6 +123,12 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
         message = _condition_problem(condition) if condition is not None else None
         if message:
             return None, Problem(path, 1, message, "rule-error")
+    attribute_problems = rule_attribute_problems(document)
+    if attribute_problems:
+        name, message = attribute_problems[0]
+        line = next((number for number, content in enumerate(text.splitlines(), 1) if name in content), 1)
+        more = f" (and {len(attribute_problems) - 1} more)" if len(attribute_problems) > 1 else ""
+        return None, Problem(path, line, f"not in the provider schema: {message}{more}", "rule-error")
     return Rule(
         id=document["id"], name=document["name"], title=document["title"], provider=document["provider"],
         control=document["control"], tsc=tuple(document["tsc"]), severity=document["severity"],
