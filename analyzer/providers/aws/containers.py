@@ -189,8 +189,43 @@ def env_list_has_plaintext_secret(ctx, args: dict) -> Verdict:
     return _verdict_over_pairs(pairs, path)
 
 
+def json_document_match(ctx, args: dict) -> Verdict:
+    """Judge the rule condition ``args.assert`` on the JSON (or YAML) document held as a string in
+    ``args.attr`` (an SSM document's ``content``). Unknown when the document cannot be read."""
+    from analyzer.rules.engine import check  # the engine imports the predicates: import late
+
+    attr = args["attr"]
+    raw = ctx.values.get(attr)
+    try:
+        document = decode_json_value(raw)
+    except ValueError:
+        document = _yaml_document(raw)
+    if document is None:
+        return Verdict(None if raw is not None else False, attr,
+                       f"{attr} is not a JSON or YAML document" if raw is not None else f"{attr} is not set")
+    if isinstance(document, Unknown):
+        return Verdict(None, attr, f"{attr} is unknown ({document.reason})")
+    if not isinstance(document, dict):
+        return Verdict(None, attr, f"{attr} is not a JSON object")
+    inner = check(args["assert"], CheckContext(document, ctx.resource, ctx.graph, ctx.by_type))
+    return Verdict(inner.value, attr, f"{attr}: {inner.explain()}")
+
+
+def _yaml_document(raw):
+    import yaml  # SSM documents may be YAML (document_format = "YAML"); safe_load never executes
+
+    if not isinstance(raw, str):
+        return None
+    try:
+        document = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
 PREDICATES: dict = {
     "containers_match": containers_match,
     "env_map_has_plaintext_secret": env_map_has_plaintext_secret,
     "env_list_has_plaintext_secret": env_list_has_plaintext_secret,
+    "json_document_match": json_document_match,
 }
