@@ -1,5 +1,6 @@
-"""AWS: what is inside JSON-string attributes such as ECS ``container_definitions``, and
-plaintext secrets in environment variables (ECS containers, Lambda functions, CodeBuild).
+"""AWS: what is inside JSON-string attributes (ECS ``container_definitions``, SSM document
+``content``), and plaintext secrets in environment variables (ECS containers, Lambda functions,
+CodeBuild projects, API Gateway stage variables).
 
 ``container_definitions`` is one JSON string (``jsonencode([...])``, a heredoc, ``file()``).
 The evaluator makes it Unknown as soon as one leaf is (an image URL from an ECR repository),
