@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from analyzer.evaluate.values import TemplateParts, Unknown
+from analyzer.evaluate.values import TemplateParts, Unknown, values_at
 from analyzer.model import CheckContext
 from analyzer.rules.verdict import Verdict, all_of, any_of
 
@@ -104,7 +104,7 @@ def containers_match(ctx, args: dict) -> Verdict:
         name = container.get("name")
         label = f"container {name!r}" if isinstance(name, str) else f"container {index}"
         inner = check(args[quantifier], CheckContext(container, ctx.resource, ctx.graph, ctx.by_type))
-        verdicts.append(Verdict(inner.value, attr, f"{label}: {inner.explain()}"))
+        verdicts.append(Verdict(inner.value, attr, f"{label}: {inner.evidence}", inner.expected))
     if quantifier == "all_match":
         return all_of(verdicts) if verdicts else Verdict(True, attr, "no containers", vacuous=True)
     if quantifier == "any_match":
@@ -112,6 +112,7 @@ def containers_match(ctx, args: dict) -> Verdict:
     found = any_of(verdicts) if verdicts else Verdict(False, attr, "no containers")
     if found.value is None:
         return found
+    # say what the offending container has, not what the inner condition wanted
     return Verdict(not found.value, attr, found.evidence if found.value else "no container matches")
 
 
@@ -158,8 +159,6 @@ def _verdict_over_pairs(pairs, where: str) -> Verdict:
 def env_map_has_plaintext_secret(ctx, args: dict) -> Verdict:
     """True when the map at ``args.attr`` (dotted path, e.g. ``environment.variables``) has a
     secret-named key with a literal value, or a value that is an AWS access key id."""
-    from analyzer.evaluate.values import values_at
-
     path = args["attr"]
     pairs = []
     for found in values_at(ctx.values, path):
@@ -177,8 +176,6 @@ def env_list_has_plaintext_secret(ctx, args: dict) -> Verdict:
     """True when the ``{name, value}`` elements at ``args.attr`` (a container's ``environment``,
     CodeBuild's ``environment_variable`` blocks) hold a secret-named literal. Elements whose
     ``type`` (CodeBuild) is not PLAINTEXT name a parameter or secret, and are skipped."""
-    from analyzer.evaluate.values import values_at
-
     path = args["attr"]
     pairs = []
     for element in values_at(ctx.values, path):
