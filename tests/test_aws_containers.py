@@ -75,6 +75,10 @@ def test_containers_match(definitions, args, expected):
     ("DB_PASSWORD", Unknown("var"), None),
     ("LOG_LEVEL", "debug", False),
     ("PASSWORD", True, False),
+    ("DBPassword", "Pa55w0rd-prod", True),
+    ("apiKey", "abcdef123", True),
+    ("MinPasswordLength", "12", False),
+    ("ShowPassword", "true", False),
 ])
 def test_plaintext_secret(name, value, expected):
     assert K.plaintext_secret(name, value) is expected

@@ -122,6 +122,10 @@ def containers_match(ctx, args: dict) -> Verdict:
 SECRET_NAME = re.compile(
     r"(?i)(^|[_\-.])(password|passwd|pwd|secret|secret_?key|client_?secret|api_?key|apikey|access_?key|"
     r"secret_?access_?key|private_?key|auth_?token|access_?token|token)$")
+# camelCase / PascalCase names (CloudFormation parameters, Java-style settings): DBPassword, apiKey
+SECRET_NAME_CAMEL = re.compile(
+    r"[A-Za-z0-9](Password|Passwd|Secret|SecretKey|ClientSecret|ApiKey|AccessKey|SecretAccessKey|PrivateKey|"
+    r"AuthToken|AccessToken|Token)$")
 AWS_ACCESS_KEY = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 # Values that are references to a secret, not the secret: ARNs, SSM/Secrets Manager paths,
 # CloudFormation/ECS dynamic references, shell-style placeholders.
@@ -139,7 +143,7 @@ def plaintext_secret(name, value) -> bool | None:
     text = str(value)
     if isinstance(value, str) and AWS_ACCESS_KEY.search(text):
         return True
-    if not isinstance(name, str) or not SECRET_NAME.search(name):
+    if not isinstance(name, str) or not (SECRET_NAME.search(name) or SECRET_NAME_CAMEL.search(name)):
         return False
     if text.strip().lower() in _BORING or _NOT_A_SECRET.search(text.strip()):
         return False
