@@ -17,6 +17,9 @@ Grammar of the JSON filter patterns handled here (CloudWatch Logs "filter and pa
 
 String values may be quoted or bare and may hold ``*`` wildcards; ``%regex%`` values are
 matched as regular expressions. Anything else (space-delimited text patterns) does not parse.
+
+The same sample events are also matched against EventBridge rules (``event_pattern``, with the
+usual content filters), the other way to alarm on CloudTrail events.
 """
 from __future__ import annotations
 
