@@ -3,6 +3,14 @@
 Supports plan format_version 0.1, 0.2 and 1.x, ignores unknown keys, and rejects an unknown
 major version, as the format's compatibility promise asks. Values marked ``after_unknown``
 become Unknown; deleted resources are recorded as changes but not checked.
+
+Provider defaults in plans: an attribute (or nested block) that the resource's
+``configuration`` expressions do not set takes the provider default, whether the plan shows
+it as null or as ``after_unknown`` (an Optional+Computed attribute is filled by the provider
+with its documented default), so it is "not set" for the rules. Only what the configuration
+sets to a value unknown at plan time stays Unknown. A plan without configuration for a
+resource keeps its after_unknown values Unknown, marked ``maybe_unset`` (``exists`` cannot
+count them as set).
 """
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ from analyzer.model import Problem
 
 SUPPORTED_MAJOR = {0, 1}
 _UNKNOWN = Unknown("known after apply (plan)")
+_UNKNOWN_UNCONFIGURED = Unknown("known after apply (plan without configuration: may be unset)", maybe_unset=True)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,10 @@ class PlanResource:
     name: str
     values: dict
     action: str  # create | update | replace | no-op | read
+    # the plan's values before provider defaults were applied (after + after_unknown), for
+    # plan_scan: a dynamic block is absent from the plan's configuration but set in the .tf
+    raw_values: dict | None = None
+    configured: frozenset | None = None  # top-level keys the plan's configuration sets (None: no configuration)
 
 
 @dataclass(frozen=True)
@@ -127,6 +140,7 @@ def _build(path, digest, version, data, text) -> Plan:
             continue
         actions = tuple((change.get("change") or {}).get("actions") or ("no-op",))
         changes_by_address[change["address"]] = (change, actions)
+    configured = _configuration_expressions((data.get("configuration") or {}).get("root_module") or {}, [])
     resources = []
     seen = set()
     for module in _modules((data.get("planned_values") or {}).get("root_module") or {}):
@@ -140,8 +154,10 @@ def _build(path, digest, version, data, text) -> Plan:
                 if isinstance(after, dict):
                     values = after
                 values = _with_unknowns(values, (change.get("change") or {}).get("after_unknown"))
-            resources.append(PlanResource(address, module.get("address", ""), item.get("mode", "managed"),
-                                          item["type"], item["name"], values, action_name(actions)))
+            mode = item.get("mode", "managed")
+            resources.append(PlanResource(address, module.get("address", ""), mode, item["type"], item["name"],
+                                          _with_defaults(values, mode, configured.get(config_address(address))),
+                                          action_name(actions), values, _keys(configured, address)))
     # Resources being created but absent from planned_values (older formats) still count.
     for address, (change, actions) in changes_by_address.items():
         if address in seen or "delete" in actions and "create" not in actions:
@@ -150,8 +166,10 @@ def _build(path, digest, version, data, text) -> Plan:
             continue
         after = (change.get("change") or {}).get("after") or {}
         values = _with_unknowns(after if isinstance(after, dict) else {}, (change.get("change") or {}).get("after_unknown"))
-        resources.append(PlanResource(address, change.get("module_address", ""), change.get("mode", "managed"),
-                                      change["type"], change["name"], values, action_name(actions)))
+        mode = change.get("mode", "managed")
+        resources.append(PlanResource(address, change.get("module_address", ""), mode, change["type"], change["name"],
+                                      _with_defaults(values, mode, configured.get(config_address(address))),
+                                      action_name(actions), values, _keys(configured, address)))
     changes = tuple(PlanChange(address, actions, action_name(actions))
                     for address, (_, actions) in sorted(changes_by_address.items()))
     references = tuple(_config_references((data.get("configuration") or {}).get("root_module") or {}, [], {}))
@@ -197,6 +215,91 @@ def _with_unknowns(values, unknown):
             base.append(None)
         return [_with_unknowns(v, m) for v, m in zip(base, unknown)] + base[len(unknown):]
     return values
+
+
+# --- provider defaults: what the configuration does not set -----------------------------
+
+def _configuration_expressions(module, path) -> dict:
+    """Config address (``module.a.aws_x.y``) -> the ``expressions`` of each resource, through
+    module calls."""
+    found = {}
+    for resource in module.get("resources") or []:
+        if isinstance(resource, dict) and "address" in resource:
+            found[_prefix(path) + resource["address"]] = resource.get("expressions") or {}
+    for name, call in (module.get("module_calls") or {}).items():
+        found.update(_configuration_expressions((call or {}).get("module") or {}, path + [name]))
+    return found
+
+
+def _keys(configured: dict, address: str):
+    expressions = configured.get(config_address(address))
+    return None if expressions is None else frozenset(expressions)
+
+
+def _is_leaf(expression) -> bool:
+    """An attribute's expression (constant and/or references; ``{}`` for one with neither, such
+    as a function call of constants), as opposed to a nested block's expressions."""
+    return isinstance(expression, dict) and (not expression or "constant_value" in expression
+                                             or "references" in expression)
+
+
+def _with_defaults(values, mode: str, expressions):
+    """Apply provider defaults to what the configuration does not set (module docstring).
+    Data sources keep their values: their computed attributes are their result."""
+    if not isinstance(values, dict):
+        return values
+    if expressions is None:
+        return _mark_unconfigured(values) if mode == "managed" else values
+    if mode != "managed":
+        return values
+    return _apply_configuration(values, expressions)
+
+
+def _apply_configuration(values: dict, expressions: dict) -> dict:
+    return {key: _configured(value, expressions[key]) if key in expressions else _unset(value)
+            for key, value in values.items()}
+
+
+def _configured(value, expression):
+    if isinstance(expression, dict) and "constant_value" in expression and expression["constant_value"] is None:
+        return _unset(value)  # `= null` is not setting it: the provider default applies
+    if _is_leaf(expression) or isinstance(value, Unknown):
+        return value  # set in the configuration: an unknown here is really unknown
+    if isinstance(expression, list):  # nested blocks: the union of what any block sets
+        merged: dict = {}
+        for block in expression:
+            for key, inner in (block.items() if isinstance(block, dict) else ()):
+                merged.setdefault(key, inner)
+        expression = merged
+    if not isinstance(expression, dict):
+        return value
+    if isinstance(value, dict):
+        return _apply_configuration(value, expression)
+    if isinstance(value, list):
+        return [_apply_configuration(v, expression) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def _unset(value):
+    """Not set in the configuration: an unknown is the provider's default (the rule's
+    ``default:``), so it becomes null; known planned values stay."""
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(value, dict):
+        return {key: _unset(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_unset(v) for v in value]
+    return value
+
+
+def _mark_unconfigured(value):
+    if isinstance(value, Unknown):
+        return _UNKNOWN_UNCONFIGURED
+    if isinstance(value, dict):
+        return {key: _mark_unconfigured(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_mark_unconfigured(v) for v in value]
+    return value
 
 
 # --- configuration references -> config-level edges --------------------------------------
