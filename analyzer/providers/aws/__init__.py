@@ -1,7 +1,7 @@
-"""AWS: the IAM policy model, IAM, security-group and CloudWatch predicates."""
+"""AWS: the IAM policy model, IAM, security-group, network ACL, KMS and CloudWatch predicates."""
 from __future__ import annotations
 
-from analyzer.providers.aws import cloudwatch
+from analyzer.providers.aws import cloudwatch, kms
 from analyzer.providers.aws.iam import IAM_PREDICATES
 from analyzer.providers.aws.network import ingress_open_to_world
 
@@ -9,4 +9,5 @@ PREDICATES: dict = {
     "ingress_open_to_world": ingress_open_to_world,
     **IAM_PREDICATES,
     **cloudwatch.PREDICATES,
+    **kms.PREDICATES,
 }
