@@ -17,6 +17,7 @@ from analyzer.addresses import config_address, split_instance
 from analyzer.evaluate.values import Unknown
 from analyzer.load.plan import load_plan
 from analyzer.model import Location, Problem, Resource
+from analyzer.provider_configs import provider_resources
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ def plan_scope(plan_path: str, source_dir: str | None, project) -> PlanScope | N
     problems = list(problems)
     source_dir = source_dir or os.path.dirname(os.path.abspath(plan_path))
     by_address, by_config, hcl_edges, anchor = {}, {}, [], Location(plan_path, 1, 1)
+    providers: list = []  # provider configurations (provider.aws) from the .tf sources
     if terraform_files_in(source_dir):
         inputs = {name: (lambda v=value: v) for name, value in plan.variables.items()}
         module = ModuleInstance(project, source_dir, inputs=inputs)
@@ -43,6 +45,7 @@ def plan_scope(plan_path: str, source_dir: str | None, project) -> PlanScope | N
             by_address[resource.address] = resource
             by_config.setdefault(config_address(resource.address), resource)
         hcl_edges = all_instance_edges(module)
+        providers = provider_resources(module, "")
         anchor = next((b.location for f in module.files for b in f.blocks if b.type == "provider"),
                       Location(module.files[0].path, 1, 1))
     else:
@@ -63,6 +66,7 @@ def plan_scope(plan_path: str, source_dir: str | None, project) -> PlanScope | N
                                   location=location,
                                   attribute_locations=attribute_locations, change_action=item.action,
                                   provenance=provenance, ignored_changes=ignored))
+    resources += providers
     edges = _edges(resources, plan.references) + [e for e in hcl_edges]
     changes = tuple({"address": c.address, "actions": list(c.actions), "action": c.action} for c in plan.changes)
     return PlanScope(tuple(resources), tuple(edges), tuple(problems), changes, anchor, plan.sha256)

@@ -431,6 +431,11 @@ class ModuleInstance:
             mode, type_name, name = key
             locations, ignored = _attribute_locations(block), _ignored_changes(block)
             provenance: dict = {}
+            for nested in block.blocks:  # one level down: "environment.variables" (hard-coded credentials)
+                if nested.type in META_BLOCKS or nested.type == "dynamic":
+                    continue
+                for attr, attribute in nested.attributes.items():
+                    provenance.setdefault(f"{nested.type}.{attr}", self.provenance(attribute.expr, block=block))
             for _, values, exists in self.instance_values(key):
                 for attr, value in values.items():  # per block: the expressions are the same
                     if attr in block.attributes and attr not in provenance and isinstance(value, (str, Unknown)):

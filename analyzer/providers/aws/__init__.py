@@ -1,7 +1,7 @@
 """AWS: the IAM policy model, IAM, security-group, network ACL, KMS and CloudWatch predicates."""
 from __future__ import annotations
 
-from analyzer.providers.aws import cloudwatch, kms
+from analyzer.providers.aws import cloudwatch, credentials, kms
 from analyzer.providers.aws.iam import IAM_PREDICATES
 from analyzer.providers.aws.network import ingress_open_to_world, nacl_ingress_open_to_world
 
@@ -11,4 +11,5 @@ PREDICATES: dict = {
     **IAM_PREDICATES,
     **cloudwatch.PREDICATES,
     **kms.PREDICATES,
+    **credentials.PREDICATES,
 }
