@@ -156,7 +156,8 @@ def _build(path, digest, version, data, text) -> Plan:
                 values = _with_unknowns(values, (change.get("change") or {}).get("after_unknown"))
             mode = item.get("mode", "managed")
             resources.append(PlanResource(address, module.get("address", ""), mode, item["type"], item["name"],
-                                          _with_defaults(values, mode, configured.get(config_address(address))),
+                                          _with_defaults(values, mode, configured.get(config_address(address)),
+                                                         _module_prefix(address)),
                                           action_name(actions), values, _keys(configured, address)))
     # Resources being created but absent from planned_values (older formats) still count.
     for address, (change, actions) in changes_by_address.items():
@@ -168,7 +169,8 @@ def _build(path, digest, version, data, text) -> Plan:
         values = _with_unknowns(after if isinstance(after, dict) else {}, (change.get("change") or {}).get("after_unknown"))
         mode = change.get("mode", "managed")
         resources.append(PlanResource(address, change.get("module_address", ""), mode, change["type"], change["name"],
-                                      _with_defaults(values, mode, configured.get(config_address(address))),
+                                      _with_defaults(values, mode, configured.get(config_address(address)),
+                                                         _module_prefix(address)),
                                       action_name(actions), values, _keys(configured, address)))
     changes = tuple(PlanChange(address, actions, action_name(actions))
                     for address, (_, actions) in sorted(changes_by_address.items()))
@@ -231,6 +233,16 @@ def _configuration_expressions(module, path) -> dict:
     return found
 
 
+def _module_prefix(address: str) -> str:
+    """``module.a.module.b.`` of a config or instance address (keys dropped)."""
+    parts = config_address(address).split(".")
+    prefix = []
+    while len(parts) >= 2 and parts[0] == "module":
+        prefix += parts[:2]
+        parts = parts[2:]
+    return ".".join(prefix) + "." if prefix else ""
+
+
 def _keys(configured: dict, address: str):
     expressions = configured.get(config_address(address))
     return None if expressions is None else frozenset(expressions)
@@ -243,7 +255,7 @@ def _is_leaf(expression) -> bool:
                                              or "references" in expression)
 
 
-def _with_defaults(values, mode: str, expressions):
+def _with_defaults(values, mode: str, expressions, prefix: str = ""):
     """Apply provider defaults to what the configuration does not set (module docstring).
     Data sources keep their values: their computed attributes are their result."""
     if not isinstance(values, dict):
@@ -252,17 +264,19 @@ def _with_defaults(values, mode: str, expressions):
         return _mark_unconfigured(values) if mode == "managed" else values
     if mode != "managed":
         return values
-    return _apply_configuration(values, expressions)
+    return _apply_configuration(values, expressions, prefix)
 
 
-def _apply_configuration(values: dict, expressions: dict) -> dict:
-    return {key: _configured(value, expressions[key]) if key in expressions else _unset(value)
+def _apply_configuration(values: dict, expressions: dict, prefix: str = "") -> dict:
+    return {key: _configured(value, expressions[key], prefix) if key in expressions else _unset(value)
             for key, value in values.items()}
 
 
-def _configured(value, expression):
+def _configured(value, expression, prefix: str = ""):
     if isinstance(expression, dict) and "constant_value" in expression and expression["constant_value"] is None:
         return _unset(value)  # `= null` is not setting it: the provider default applies
+    if _is_leaf(expression) and value is _UNKNOWN:
+        return _computed(expression, prefix)
     if _is_leaf(expression) or isinstance(value, Unknown):
         return value  # set in the configuration: an unknown here is really unknown
     if isinstance(expression, list):  # nested blocks: the union of what any block sets
@@ -274,10 +288,29 @@ def _configured(value, expression):
     if not isinstance(expression, dict):
         return value
     if isinstance(value, dict):
-        return _apply_configuration(value, expression)
+        return _apply_configuration(value, expression, prefix)
     if isinstance(value, list):
-        return [_apply_configuration(v, expression) if isinstance(v, dict) else v for v in value]
+        return [_apply_configuration(v, expression, prefix) if isinstance(v, dict) else v for v in value]
     return value
+
+
+def _computed(expression: dict, prefix: str):
+    """An unknown set to exactly one resource attribute (``kms_key_id = aws_kms_key.k.arn``) stands
+    for that computed attribute (``Unknown.origin``: an id or ARN, never a literal like "*")."""
+    references = [r for r in expression.get("references") or [] if isinstance(r, str)]
+    attributes = [r for r in references if _is_resource_attribute(r)]
+    if expression.get("constant_value") is None and attributes and len(
+            {config_address(r).rsplit(".", 1)[0] for r in attributes}) == 1 \
+            and all(_is_resource_attribute(r) or any(a.startswith(r) for a in attributes) for r in references):
+        return Unknown(_UNKNOWN.reason, origin=prefix + config_address(attributes[0]))
+    return _UNKNOWN
+
+
+def _is_resource_attribute(reference: str) -> bool:
+    parts = config_address(reference).split(".")
+    if parts[0] in ("var", "local", "each", "count", "self", "path", "terraform", "module"):
+        return False
+    return len(parts) >= (4 if parts[0] == "data" else 3)
 
 
 def _unset(value):
