@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from analyzer import expr as E
 from analyzer.addresses import instance_key_suffix
+from analyzer.providers.aws import registry_modules
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
 from analyzer.evaluate.types import apply_type
 from analyzer.evaluate.values import Unknown
@@ -317,6 +318,16 @@ class ModuleInstance:
         manifest = self.project.manifest_for(self.root_dir)
         if key in manifest and os.path.isdir(manifest[key]):
             return manifest[key], key
+        version_attr = block.attributes.get("version")
+        version = version_attr.expr.value if version_attr and isinstance(version_attr.expr, E.Literal) else None
+        model = registry_modules.lookup(source, version)
+        if model is not None:  # a registry module tfattest has a model of (providers/aws/registry_modules)
+            self.project.report_once(("module", self.root_dir, key), Problem(
+                block.location.path, block.location.start_line,
+                f"module.{name}: source {source!r} is not available locally; judged from tfattest's model of "
+                f"{model.source} (major version {'/'.join(map(str, model.majors))}): what the model does not "
+                "cover is unknown", "module-missing"))
+            return model.directory, key
         self.project.report_once(("module", self.root_dir, key), Problem(
             block.location.path, block.location.start_line,
             f"module.{name}: source {source!r} is not available locally (run `terraform init` to "
@@ -447,7 +458,10 @@ class ModuleInstance:
         for _, _, child, exists in self.child_modules():
             if child is None:
                 continue
+            modelled = registry_modules.is_model_directory(child.directory)
             for resource in child.instances(scope_name):
+                if modelled:  # located at the module call, not in tfattest's model files
+                    resource = registry_modules.relocate(resource, child)
                 if isinstance(exists, Unknown) and resource.exists is True:
                     resource = _with_exists(resource, exists)
                 found.append(resource)

@@ -1,0 +1,124 @@
+"""A small, versioned knowledge base of popular Terraform registry modules (terraform-aws-modules).
+
+A module call whose source is not on disk (no ``terraform init``) is invisible to the scan,
+although ``module "s3" { source = "terraform-aws-modules/s3-bucket/aws"; acl = "public-read" }``
+says plenty. For the modules listed here, a *model* of the module stands in for its source:
+``<name>/kb.yaml`` (the registry source, the major versions the model follows, where the
+behaviour was read) and ``<name>/main.tf``, written for tfattest: the module's inputs with their
+defaults, and the resources and attributes each input drives, as Terraform code the evaluator
+runs like any module. What the model does not know is set to ``var.tfattest_not_modeled`` (a
+variable without value: Unknown), so rules give unknown rather than a guess; attributes the real
+module leaves unset are left unset (the provider default applies, as for any resource).
+
+Rules then see ``module.x.aws_s3_bucket.this`` etc. Findings point at the module call: at the
+argument that drives the failing attribute when there is one, else at the call block. When
+``.terraform/modules`` holds the real source it wins (load/files.py manifest first). A call
+pinned to a major version the model does not follow is left missing, as before.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import yaml
+
+from analyzer import expr as E
+
+KB_DIR = os.path.dirname(os.path.abspath(__file__))
+_REGISTRY_HOST = re.compile(r"^(registry\.terraform\.io/|registry\.opentofu\.org/)", re.IGNORECASE)
+_VERSION = re.compile(r"(\d+)(?:\.\d+)*")
+
+
+@dataclass(frozen=True)
+class KnownModule:
+    name: str  # directory under registry_modules/
+    source: str  # terraform-aws-modules/s3-bucket/aws (lower case)
+    majors: tuple  # major versions the model follows
+    directory: str
+
+
+@lru_cache(maxsize=1)
+def known_modules() -> dict:
+    """{normalized source: KnownModule} from every ``*/kb.yaml``."""
+    found = {}
+    for name in sorted(os.listdir(KB_DIR)):
+        path = os.path.join(KB_DIR, name, "kb.yaml")
+        if not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+        for source in data.get("sources") or [data["source"]]:
+            found[source.lower()] = KnownModule(name, source.lower(), tuple(data["major_versions"]),
+                                                os.path.join(KB_DIR, name))
+    return found
+
+
+def normalize_source(source: str) -> str:
+    return _REGISTRY_HOST.sub("", source.strip()).lower().rstrip("/")
+
+
+def version_supported(constraint, majors: tuple) -> bool:
+    """No constraint, or only lower bounds (">= 4.0": the newest release is taken), or a
+    constraint whose first version has a major the model follows ("~> 5.1", "5.8.1")."""
+    if constraint is None:
+        return True
+    if not isinstance(constraint, str):
+        return False
+    parts = [p.strip() for p in constraint.split(",") if p.strip()]
+    if parts and all(p.startswith((">=", ">")) for p in parts):
+        return True
+    match = _VERSION.search(constraint)
+    return bool(match) and int(match.group(1)) in majors
+
+
+def lookup(source, version) -> KnownModule | None:
+    """The model for a module call's literal ``source`` and ``version``, or None."""
+    if not isinstance(source, str):
+        return None
+    known = known_modules().get(normalize_source(source))
+    if known is None or not version_supported(version, known.majors):
+        return None
+    return known
+
+
+def is_model_directory(directory: str) -> bool:
+    return os.path.normpath(os.path.dirname(os.path.abspath(directory))) == os.path.normpath(KB_DIR)
+
+
+def relocate(resource, child):
+    """A resource of a modelled module, located at the module call: each attribute at the call
+    argument its expression reads (``acl = var.acl`` -> the call's ``acl``), else the call."""
+    call = child.call_block
+    if call is None:
+        return resource
+    block = child.resources.get((resource.mode, resource.type, resource.name))
+    locations = {}
+    if block is not None:
+        for name, attribute in block.attributes.items():
+            locations[name] = _argument_location(attribute.expr, call)
+        for nested in block.blocks:
+            label = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
+            inner = [a.expr for a in _all_attributes(nested)]
+            if nested.type == "dynamic" and "for_each" in nested.attributes:
+                inner.insert(0, nested.attributes["for_each"].expr)
+            found = [_argument_location(e, call, None) for e in inner]
+            locations.setdefault(label, next((f for f in found if f is not None), call.location))
+    return replace(resource, location=call.location,
+                   attribute_locations={k: v for k, v in locations.items() if v is not None})
+
+
+def _all_attributes(block):
+    yield from block.attributes.values()
+    for nested in block.blocks:
+        yield from _all_attributes(nested)
+
+
+def _argument_location(expression, call, fallback="call"):
+    for traversal in E.traversals(expression):
+        if traversal.root == "var" and traversal.steps and isinstance(traversal.steps[0], E.GetAttr):
+            argument = call.attributes.get(traversal.steps[0].name)
+            if argument is not None:
+                return argument.location
+    return call.location if fallback == "call" else None
