@@ -458,7 +458,8 @@ class ModuleInstance:
         for _, _, child, exists in self.child_modules():
             if child is None:
                 continue
-            modelled = registry_modules.is_model_directory(child.directory)
+            modelled = registry_modules.is_model_directory(child.directory) \
+                and not registry_modules.is_model_directory(self.directory)
             for resource in child.instances(scope_name):
                 if modelled:  # located at the module call, not in tfattest's model files
                     resource = registry_modules.relocate(resource, child)

@@ -84,12 +84,15 @@ def lookup(source, version) -> KnownModule | None:
 
 
 def is_model_directory(directory: str) -> bool:
-    return os.path.normpath(os.path.dirname(os.path.abspath(directory))) == os.path.normpath(KB_DIR)
+    """Inside the knowledge base (a model, or a submodule a model calls)."""
+    path = os.path.normpath(os.path.abspath(directory))
+    return path.startswith(os.path.normpath(KB_DIR) + os.sep)
 
 
 def relocate(resource, child):
     """A resource of a modelled module, located at the module call: each attribute at the call
-    argument its expression reads (``acl = var.acl`` -> the call's ``acl``), else the call."""
+    argument its expression reads (``acl = var.acl`` -> the call's ``acl``) or, in a submodule of
+    the model, the argument of the same name; else the call."""
     call = child.call_block
     if call is None:
         return resource
@@ -105,6 +108,10 @@ def relocate(resource, child):
                 inner.insert(0, nested.attributes["for_each"].expr)
             found = [_argument_location(e, call, None) for e in inner]
             locations.setdefault(label, next((f for f in found if f is not None), call.location))
+    # a resource of a submodule the model calls: the modules keep input names across layers
+    for name in resource.values:
+        if name in call.attributes and locations.get(name, call.location) == call.location:
+            locations[name] = call.attributes[name].location
     return replace(resource, location=call.location,
                    attribute_locations={k: v for k, v in locations.items() if v is not None})
 
