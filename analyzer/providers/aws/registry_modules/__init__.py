@@ -91,8 +91,8 @@ def is_model_directory(directory: str) -> bool:
 
 def relocate(resource, child):
     """A resource of a modelled module, located at the module call: each attribute at the call
-    argument its expression reads (``acl = var.acl`` -> the call's ``acl``) or, in a submodule of
-    the model, the argument of the same name; else the call."""
+    argument its expression reads (``acl = var.acl`` -> the call's ``acl``, through locals) or,
+    in a submodule of the model, the argument of the same name; else the call."""
     call = child.call_block
     if call is None:
         return resource
@@ -100,14 +100,20 @@ def relocate(resource, child):
     locations = {}
     if block is not None:
         for name, attribute in block.attributes.items():
-            locations[name] = _argument_location(attribute.expr, call)
+            locations[name] = _argument_location(attribute.expr, call, child)
         for nested in block.blocks:
             label = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
-            inner = [a.expr for a in _all_attributes(nested)]
+            body = next((b for b in nested.blocks if b.type == "content"), nested) if nested.type == "dynamic" else nested
+            inner = {name: a.expr for name, a in body.attributes.items()}
+            found = {name: _argument_location(e, call, child, None) for name, e in inner.items()}
             if nested.type == "dynamic" and "for_each" in nested.attributes:
-                inner.insert(0, nested.attributes["for_each"].expr)
-            found = [_argument_location(e, call, None) for e in inner]
-            locations.setdefault(label, next((f for f in found if f is not None), call.location))
+                found.setdefault("", _argument_location(nested.attributes["for_each"].expr, call, child, None))
+            for name, location in found.items():
+                if name and location is not None:
+                    locations.setdefault(f"{label}.{name}", location)
+            others = [_argument_location(a.expr, call, child, None) for a in _all_attributes(nested)]
+            first = next((f for f in list(found.values()) + others if f is not None), call.location)
+            locations.setdefault(label, first)
     # a resource of a submodule the model calls: the modules keep input names across layers
     for name in resource.values:
         if name in call.attributes and locations.get(name, call.location) == call.location:
@@ -122,10 +128,16 @@ def _all_attributes(block):
         yield from _all_attributes(nested)
 
 
-def _argument_location(expression, call, fallback="call"):
+def _argument_location(expression, call, child, fallback="call", depth=0):
+    """Where the call sets an input this expression reads (``var.x``, or through ``local.y``)."""
     for traversal in E.traversals(expression):
-        if traversal.root == "var" and traversal.steps and isinstance(traversal.steps[0], E.GetAttr):
-            argument = call.attributes.get(traversal.steps[0].name)
-            if argument is not None:
-                return argument.location
+        if not traversal.steps or not isinstance(traversal.steps[0], E.GetAttr):
+            continue
+        name = traversal.steps[0].name
+        if traversal.root == "var" and name in call.attributes:
+            return call.attributes[name].location
+        if traversal.root == "local" and name in child.locals and depth < 5:
+            found = _argument_location(child.locals[name].expr, call, child, None, depth + 1)
+            if found is not None:
+                return found
     return call.location if fallback == "call" else None
