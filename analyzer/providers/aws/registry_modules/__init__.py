@@ -98,9 +98,11 @@ def relocate(resource, child):
         return resource
     block = child.resources.get((resource.mode, resource.type, resource.name))
     locations = {}
+    anchor = _collection_argument(block, call) or call.location
     if block is not None:
         for name, attribute in block.attributes.items():
-            locations[name] = _argument_location(attribute.expr, call, child)
+            found = _argument_location(attribute.expr, call, child, None)
+            locations[name] = found if found is not None else anchor
         for nested in block.blocks:
             label = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
             body = next((b for b in nested.blocks if b.type == "content"), nested) if nested.type == "dynamic" else nested
@@ -112,14 +114,35 @@ def relocate(resource, child):
                 if name and location is not None:
                     locations.setdefault(f"{label}.{name}", location)
             others = [_argument_location(a.expr, call, child, None) for a in _all_attributes(nested)]
-            first = next((f for f in list(found.values()) + others if f is not None), call.location)
+            first = next((f for f in list(found.values()) + others if f is not None), anchor)
             locations.setdefault(label, first)
     # a resource of a submodule the model calls: the modules keep input names across layers
     for name in resource.values:
         if name in call.attributes and locations.get(name, call.location) == call.location:
             locations[name] = call.attributes[name].location
-    return replace(resource, location=call.location,
+    return replace(resource, location=anchor,
                    attribute_locations={k: v for k, v in locations.items() if v is not None})
+
+
+_SWITCHES = ("create", "manage", "enable", "use_")
+
+
+def _collection_argument(block, call):
+    """The call argument a resource's count/for_each iterates over (``listeners``,
+    ``ingress_rules``), not an on/off switch (``create``...): where its instances are written."""
+    if block is None:
+        return None
+    for meta in ("for_each", "count"):
+        attribute = block.attributes.get(meta)
+        if attribute is None:
+            continue
+        for traversal in E.traversals(attribute.expr):
+            if traversal.root != "var" or not traversal.steps or not isinstance(traversal.steps[0], E.GetAttr):
+                continue
+            name = traversal.steps[0].name
+            if name in call.attributes and not name.startswith(_SWITCHES):
+                return call.attributes[name].location
+    return None
 
 
 def _all_attributes(block):
