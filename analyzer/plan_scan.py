@@ -66,6 +66,11 @@ def plan_scope(plan_path: str, source_dir: str | None, project) -> PlanScope | N
                                   location=location,
                                   attribute_locations=attribute_locations, change_action=item.action,
                                   provenance=provenance, ignored_changes=ignored))
+    if not providers:  # no .tf sources: the plan's own provider configurations
+        providers = [Resource(address=p.address, type=f"provider.{p.name}", name=p.alias or "default",
+                              mode="provider", module_address=p.module_address, values=p.values,
+                              location=Location(plan_path, 1, 1), provenance=p.provenance)
+                     for p in plan.providers]
     resources += providers
     edges = _edges(resources, plan.references) + [e for e in hcl_edges]
     changes = tuple({"address": c.address, "actions": list(c.actions), "action": c.action} for c in plan.changes)

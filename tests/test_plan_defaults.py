@@ -79,3 +79,24 @@ def test_plan_without_configuration_cannot_count_unknown_as_set(tmp_path):
 def test_configured_values(expression, planned, expected):
     from analyzer.load.plan import _with_defaults
     assert _with_defaults({"a": planned}, "managed", {"a": expression}) == {"a": expected}
+
+
+def test_plan_alone_judges_provider_configurations(tmp_path):
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    document = {
+        "format_version": "1.2", "terraform_version": "1.9.0",
+        "variables": {"secret": {"value": secret}, "ci_secret": {"value": "from-ci"}},
+        "planned_values": {"root_module": {}}, "resource_changes": [],
+        "configuration": {
+            "provider_config": {
+                "aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-west-2"},
+                                                       "secret_key": {"references": ["var.secret"]}}},
+                "aws.ci": {"name": "aws", "alias": "ci",
+                           "expressions": {"secret_key": {"references": ["var.ci_secret"]}}},
+            },
+            "root_module": {"variables": {"secret": {"default": secret}, "ci_secret": {}}},
+        },
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(document))
+    report = scan([str(tmp_path / "plan.json")], ScanOptions(environ={}, only=("AWS-CRED-001",)), BUNDLED)
+    assert {r.address: r.status for r in report.results} == {"provider.aws": "fail", "provider.aws.ci": "pass"}

@@ -71,6 +71,20 @@ class Plan:
     references: tuple
     variables: dict
     address_lines: dict  # address -> line in the plan file, for locations without sources
+    providers: tuple = ()  # PlanProvider: provider configurations (judged as provider.<name>)
+
+
+@dataclass(frozen=True)
+class PlanProvider:
+    """A ``configuration.provider_config`` entry: address ``provider.aws[.alias]`` (module
+    prefixed), values from constant expressions and root variables, and their provenance."""
+
+    address: str
+    name: str
+    alias: str
+    module_address: str
+    values: dict
+    provenance: dict
 
 
 def is_plan_document(data) -> bool:
@@ -177,8 +191,43 @@ def _build(path, digest, version, data, text) -> Plan:
     references = tuple(_config_references((data.get("configuration") or {}).get("root_module") or {}, [], {}))
     variables = {name: item.get("value") for name, item in (data.get("variables") or {}).items()
                  if isinstance(item, dict) and "value" in item}
+    providers = tuple(_providers(data.get("configuration") or {}, variables))
     return Plan(path, digest, version, str(data.get("terraform_version", "")), tuple(resources), changes,
-                references, variables, _address_lines(text))
+                references, variables, _address_lines(text), providers)
+
+
+def _providers(configuration: dict, variables: dict):
+    """Provider configurations as written: a constant is a literal in the code; a root variable
+    is in the code when the plan's value is its declared default, else supplied from outside."""
+    declared = (configuration.get("root_module") or {}).get("variables") or {}
+    for key, config in (configuration.get("provider_config") or {}).items():
+        if not isinstance(config, dict) or "name" not in config:
+            continue
+        module_address = key.split(":", 1)[0] if ":" in key else ""
+        name, alias = config["name"], config.get("alias") or ""
+        local = f"provider.{name}" + (f".{alias}" if alias else "")
+        values, provenance = {}, {}
+        for attr, expression in (config.get("expressions") or {}).items():
+            if not isinstance(expression, dict):
+                continue
+            if "constant_value" in expression:
+                values[attr] = expression["constant_value"]
+                provenance[attr] = ("code", "a literal in the code")
+                continue
+            references = [r for r in expression.get("references") or [] if isinstance(r, str)]
+            root_vars = [r.split(".")[1] for r in references if r.startswith("var.") and not module_address]
+            if len(references) == 1 and root_vars and root_vars[0] in variables:
+                variable = root_vars[0]
+                values[attr] = variables[variable]
+                default = (declared.get(variable) or {}).get("default")
+                provenance[attr] = ("code", f"the default of var.{variable} is a literal in the code") \
+                    if default is not None and default == variables[variable] else \
+                    ("outside", f"var.{variable} is supplied at plan time")
+            else:
+                values[attr] = Unknown(f"{attr} of {local} is not shown in the plan")
+                provenance[attr] = ("unknown", "not shown in the plan")
+        yield PlanProvider(f"{module_address}.{local}" if module_address else local, name, alias, module_address,
+                           values, provenance)
 
 
 _ADDRESS_KEY = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
