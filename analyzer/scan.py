@@ -15,6 +15,7 @@ from analyzer.load.plan import looks_like_plan
 from analyzer.load.variables import root_variables
 from analyzer.model import InputFile, Location, Problem, Report
 from analyzer.plan_scan import plan_scope
+from analyzer.provider_configs import provider_resources
 from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
 from analyzer.rules.loader import RuleSet, default_rule_dirs, load_ruleset
 from analyzer.rules.select import select_rules
@@ -124,6 +125,7 @@ def _module_scopes(roots, project, rules, options, source_root):
         inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
         module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
         resources = tuple(module.instances(_relative(root, source_root)))
+        resources += tuple(provider_resources(module, _relative(root, source_root)))  # provider.aws ...
         graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
         yield EvaluatedScope(_relative(root, source_root), _anchor(module), resources, graph,
                              tuple(evaluate_scope(rules, resources, graph)), problems=tuple(var_problems))

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from analyzer import expr as E
 from analyzer.addresses import instance_key_suffix
+from analyzer.providers.aws import registry_modules
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
 from analyzer.evaluate.types import apply_type
 from analyzer.evaluate.values import Unknown
@@ -317,6 +318,16 @@ class ModuleInstance:
         manifest = self.project.manifest_for(self.root_dir)
         if key in manifest and os.path.isdir(manifest[key]):
             return manifest[key], key
+        version_attr = block.attributes.get("version")
+        version = version_attr.expr.value if version_attr and isinstance(version_attr.expr, E.Literal) else None
+        model = registry_modules.lookup(source, version)
+        if model is not None:  # a registry module tfattest has a model of (providers/aws/registry_modules)
+            self.project.report_once(("module", self.root_dir, key), Problem(
+                block.location.path, block.location.start_line,
+                f"module.{name}: source {source!r} is not available locally; judged from tfattest's model of "
+                f"{model.source} (major version {'/'.join(map(str, model.majors))}): what the model does not "
+                "cover is unknown", "module-missing"))
+            return model.directory, key
         self.project.report_once(("module", self.root_dir, key), Problem(
             block.location.path, block.location.start_line,
             f"module.{name}: source {source!r} is not available locally (run `terraform init` to "
@@ -443,6 +454,11 @@ class ModuleInstance:
             mode, type_name, name = key
             locations, ignored = _attribute_locations(block), _ignored_changes(block)
             provenance: dict = {}
+            for nested in block.blocks:  # one level down: "environment.variables" (hard-coded credentials)
+                if nested.type in META_BLOCKS or nested.type == "dynamic":
+                    continue
+                for attr, attribute in nested.attributes.items():
+                    provenance.setdefault(f"{nested.type}.{attr}", self.provenance(attribute.expr, block=block))
             for _, values, exists in self.instance_values(key):
                 for attr, value in values.items():  # per block: the expressions are the same
                     if attr in block.attributes and attr not in provenance and isinstance(value, (str, Unknown)):
@@ -456,7 +472,11 @@ class ModuleInstance:
         for _, _, child, exists in self.child_modules():
             if child is None:
                 continue
+            modelled = registry_modules.is_model_directory(child.directory) \
+                and not registry_modules.is_model_directory(self.directory)
             for resource in child.instances(scope_name):
+                if modelled:  # located at the module call, not in tfattest's model files
+                    resource = registry_modules.relocate(resource, child)
                 if isinstance(exists, Unknown) and resource.exists is True:
                     resource = _with_exists(resource, exists)
                 found.append(resource)

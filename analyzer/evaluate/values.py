@@ -30,6 +30,9 @@ class Unknown:
     origin: str | None = field(default=None, compare=False)
     partial: object = field(default=None, compare=False, repr=False)
     variable: str | None = field(default=None, compare=False)  # "module.m.var.name" it comes from
+    # True when it may stand for an attribute the configuration does not set (a plan's
+    # after_unknown with no configuration to tell): `exists` cannot count it as set.
+    maybe_unset: bool = field(default=False, compare=False)
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"

@@ -3,6 +3,14 @@
 Supports plan format_version 0.1, 0.2 and 1.x, ignores unknown keys, and rejects an unknown
 major version, as the format's compatibility promise asks. Values marked ``after_unknown``
 become Unknown; deleted resources are recorded as changes but not checked.
+
+Provider defaults in plans: an attribute (or nested block) that the resource's
+``configuration`` expressions do not set takes the provider default, whether the plan shows
+it as null or as ``after_unknown`` (an Optional+Computed attribute is filled by the provider
+with its documented default), so it is "not set" for the rules. Only what the configuration
+sets to a value unknown at plan time stays Unknown. A plan without configuration for a
+resource keeps its after_unknown values Unknown, marked ``maybe_unset`` (``exists`` cannot
+count them as set).
 """
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ from analyzer.model import Problem
 
 SUPPORTED_MAJOR = {0, 1}
 _UNKNOWN = Unknown("known after apply (plan)")
+_UNKNOWN_UNCONFIGURED = Unknown("known after apply (plan without configuration: may be unset)", maybe_unset=True)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,10 @@ class PlanResource:
     name: str
     values: dict
     action: str  # create | update | replace | no-op | read
+    # the plan's values before provider defaults were applied (after + after_unknown), for
+    # plan_scan: a dynamic block is absent from the plan's configuration but set in the .tf
+    raw_values: dict | None = None
+    configured: frozenset | None = None  # top-level keys the plan's configuration sets (None: no configuration)
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,20 @@ class Plan:
     references: tuple
     variables: dict
     address_lines: dict  # address -> line in the plan file, for locations without sources
+    providers: tuple = ()  # PlanProvider: provider configurations (judged as provider.<name>)
+
+
+@dataclass(frozen=True)
+class PlanProvider:
+    """A ``configuration.provider_config`` entry: address ``provider.aws[.alias]`` (module
+    prefixed), values from constant expressions and root variables, and their provenance."""
+
+    address: str
+    name: str
+    alias: str
+    module_address: str
+    values: dict
+    provenance: dict
 
 
 def is_plan_document(data) -> bool:
@@ -127,6 +154,7 @@ def _build(path, digest, version, data, text) -> Plan:
             continue
         actions = tuple((change.get("change") or {}).get("actions") or ("no-op",))
         changes_by_address[change["address"]] = (change, actions)
+    configured = _configuration_expressions((data.get("configuration") or {}).get("root_module") or {}, [])
     resources = []
     seen = set()
     for module in _modules((data.get("planned_values") or {}).get("root_module") or {}):
@@ -140,8 +168,11 @@ def _build(path, digest, version, data, text) -> Plan:
                 if isinstance(after, dict):
                     values = after
                 values = _with_unknowns(values, (change.get("change") or {}).get("after_unknown"))
-            resources.append(PlanResource(address, module.get("address", ""), item.get("mode", "managed"),
-                                          item["type"], item["name"], values, action_name(actions)))
+            mode = item.get("mode", "managed")
+            resources.append(PlanResource(address, module.get("address", ""), mode, item["type"], item["name"],
+                                          _with_defaults(values, mode, configured.get(config_address(address)),
+                                                         _module_prefix(address)),
+                                          action_name(actions), values, _keys(configured, address)))
     # Resources being created but absent from planned_values (older formats) still count.
     for address, (change, actions) in changes_by_address.items():
         if address in seen or "delete" in actions and "create" not in actions:
@@ -150,15 +181,53 @@ def _build(path, digest, version, data, text) -> Plan:
             continue
         after = (change.get("change") or {}).get("after") or {}
         values = _with_unknowns(after if isinstance(after, dict) else {}, (change.get("change") or {}).get("after_unknown"))
-        resources.append(PlanResource(address, change.get("module_address", ""), change.get("mode", "managed"),
-                                      change["type"], change["name"], values, action_name(actions)))
+        mode = change.get("mode", "managed")
+        resources.append(PlanResource(address, change.get("module_address", ""), mode, change["type"], change["name"],
+                                      _with_defaults(values, mode, configured.get(config_address(address)),
+                                                         _module_prefix(address)),
+                                      action_name(actions), values, _keys(configured, address)))
     changes = tuple(PlanChange(address, actions, action_name(actions))
                     for address, (_, actions) in sorted(changes_by_address.items()))
     references = tuple(_config_references((data.get("configuration") or {}).get("root_module") or {}, [], {}))
     variables = {name: item.get("value") for name, item in (data.get("variables") or {}).items()
                  if isinstance(item, dict) and "value" in item}
+    providers = tuple(_providers(data.get("configuration") or {}, variables))
     return Plan(path, digest, version, str(data.get("terraform_version", "")), tuple(resources), changes,
-                references, variables, _address_lines(text))
+                references, variables, _address_lines(text), providers)
+
+
+def _providers(configuration: dict, variables: dict):
+    """Provider configurations as written: a constant is a literal in the code; a root variable
+    is in the code when the plan's value is its declared default, else supplied from outside."""
+    declared = (configuration.get("root_module") or {}).get("variables") or {}
+    for key, config in (configuration.get("provider_config") or {}).items():
+        if not isinstance(config, dict) or "name" not in config:
+            continue
+        module_address = key.split(":", 1)[0] if ":" in key else ""
+        name, alias = config["name"], config.get("alias") or ""
+        local = f"provider.{name}" + (f".{alias}" if alias else "")
+        values, provenance = {}, {}
+        for attr, expression in (config.get("expressions") or {}).items():
+            if not isinstance(expression, dict):
+                continue
+            if "constant_value" in expression:
+                values[attr] = expression["constant_value"]
+                provenance[attr] = ("code", "a literal in the code")
+                continue
+            references = [r for r in expression.get("references") or [] if isinstance(r, str)]
+            root_vars = [r.split(".")[1] for r in references if r.startswith("var.") and not module_address]
+            if len(references) == 1 and root_vars and root_vars[0] in variables:
+                variable = root_vars[0]
+                values[attr] = variables[variable]
+                default = (declared.get(variable) or {}).get("default")
+                provenance[attr] = ("code", f"the default of var.{variable} is a literal in the code") \
+                    if default is not None and default == variables[variable] else \
+                    ("outside", f"var.{variable} is supplied at plan time")
+            else:
+                values[attr] = Unknown(f"{attr} of {local} is not shown in the plan")
+                provenance[attr] = ("unknown", "not shown in the plan")
+        yield PlanProvider(f"{module_address}.{local}" if module_address else local, name, alias, module_address,
+                           values, provenance)
 
 
 _ADDRESS_KEY = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -197,6 +266,122 @@ def _with_unknowns(values, unknown):
             base.append(None)
         return [_with_unknowns(v, m) for v, m in zip(base, unknown)] + base[len(unknown):]
     return values
+
+
+# --- provider defaults: what the configuration does not set -----------------------------
+
+def _configuration_expressions(module, path) -> dict:
+    """Config address (``module.a.aws_x.y``) -> the ``expressions`` of each resource, through
+    module calls."""
+    found = {}
+    for resource in module.get("resources") or []:
+        if isinstance(resource, dict) and "address" in resource:
+            found[_prefix(path) + resource["address"]] = resource.get("expressions") or {}
+    for name, call in (module.get("module_calls") or {}).items():
+        found.update(_configuration_expressions((call or {}).get("module") or {}, path + [name]))
+    return found
+
+
+def _module_prefix(address: str) -> str:
+    """``module.a.module.b.`` of a config or instance address (keys dropped)."""
+    parts = config_address(address).split(".")
+    prefix = []
+    while len(parts) >= 2 and parts[0] == "module":
+        prefix += parts[:2]
+        parts = parts[2:]
+    return ".".join(prefix) + "." if prefix else ""
+
+
+def _keys(configured: dict, address: str):
+    expressions = configured.get(config_address(address))
+    return None if expressions is None else frozenset(expressions)
+
+
+def _is_leaf(expression) -> bool:
+    """An attribute's expression (constant and/or references; ``{}`` for one with neither, such
+    as a function call of constants), as opposed to a nested block's expressions."""
+    return isinstance(expression, dict) and (not expression or "constant_value" in expression
+                                             or "references" in expression)
+
+
+def _with_defaults(values, mode: str, expressions, prefix: str = ""):
+    """Apply provider defaults to what the configuration does not set (module docstring).
+    Data sources keep their values: their computed attributes are their result."""
+    if not isinstance(values, dict):
+        return values
+    if expressions is None:
+        return _mark_unconfigured(values) if mode == "managed" else values
+    if mode != "managed":
+        return values
+    return _apply_configuration(values, expressions, prefix)
+
+
+def _apply_configuration(values: dict, expressions: dict, prefix: str = "") -> dict:
+    return {key: _configured(value, expressions[key], prefix) if key in expressions else _unset(value)
+            for key, value in values.items()}
+
+
+def _configured(value, expression, prefix: str = ""):
+    if isinstance(expression, dict) and "constant_value" in expression and expression["constant_value"] is None:
+        return _unset(value)  # `= null` is not setting it: the provider default applies
+    if _is_leaf(expression) and value is _UNKNOWN:
+        return _computed(expression, prefix)
+    if _is_leaf(expression) or isinstance(value, Unknown):
+        return value  # set in the configuration: an unknown here is really unknown
+    if isinstance(expression, list):  # nested blocks: the union of what any block sets
+        merged: dict = {}
+        for block in expression:
+            for key, inner in (block.items() if isinstance(block, dict) else ()):
+                merged.setdefault(key, inner)
+        expression = merged
+    if not isinstance(expression, dict):
+        return value
+    if isinstance(value, dict):
+        return _apply_configuration(value, expression, prefix)
+    if isinstance(value, list):
+        return [_apply_configuration(v, expression, prefix) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def _computed(expression: dict, prefix: str):
+    """An unknown set to exactly one resource attribute (``kms_key_id = aws_kms_key.k.arn``) stands
+    for that computed attribute (``Unknown.origin``: an id or ARN, never a literal like "*")."""
+    references = [r for r in expression.get("references") or [] if isinstance(r, str)]
+    attributes = [r for r in references if _is_resource_attribute(r)]
+    if expression.get("constant_value") is None and attributes and len(
+            {config_address(r).rsplit(".", 1)[0] for r in attributes}) == 1 \
+            and all(_is_resource_attribute(r) or any(a.startswith(r) for a in attributes) for r in references):
+        return Unknown(_UNKNOWN.reason, origin=prefix + config_address(attributes[0]))
+    return _UNKNOWN
+
+
+def _is_resource_attribute(reference: str) -> bool:
+    parts = config_address(reference).split(".")
+    if parts[0] in ("var", "local", "each", "count", "self", "path", "terraform", "module"):
+        return False
+    return len(parts) >= (4 if parts[0] == "data" else 3)
+
+
+def _unset(value):
+    """Not set in the configuration: an unknown is the provider's default (the rule's
+    ``default:``), so it becomes null; known planned values stay."""
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(value, dict):
+        return {key: _unset(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_unset(v) for v in value]
+    return value
+
+
+def _mark_unconfigured(value):
+    if isinstance(value, Unknown):
+        return _UNKNOWN_UNCONFIGURED
+    if isinstance(value, dict):
+        return {key: _mark_unconfigured(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_mark_unconfigured(v) for v in value]
+    return value
 
 
 # --- configuration references -> config-level edges --------------------------------------

@@ -35,7 +35,7 @@ def _check_attr(condition: dict, ctx: Context) -> Verdict:
         found = [condition.get("default")]
     verdicts = []
     for actual in found:
-        if operator_name in DECIDED_WHEN_SET and isinstance(actual, Unknown):
+        if operator_name in DECIDED_WHEN_SET and isinstance(actual, Unknown) and not actual.maybe_unset:
             # Set in the configuration to something computed (an ARN, an id): it is set.
             verdicts.append(Verdict(operator(actual, expected), path, f"{path} is set (value known after apply)"))
             continue

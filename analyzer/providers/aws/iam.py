@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from analyzer.providers.aws.policy import (
-    Answer, allows_action_on_all_resources, allows_admin, denies_insecure_transport, github_oidc_unrestricted,
-    policy_for, requires_mfa, wildcard_principal_allows,
+    Answer, allows_action_on_all_resources, allows_admin, allows_privilege_escalation, allows_service_wildcard,
+    denies_insecure_transport, github_oidc_unrestricted, policy_for, requires_mfa, wildcard_principal_allows,
 )
 from analyzer.evaluate.values import TemplateParts, Unknown
 from analyzer.model import CheckContext
@@ -43,6 +43,19 @@ def policy_allows_action_on_all(ctx, args: dict) -> Verdict:
     """True when the policy allows ``args.action`` (IAM wildcards count) on resource ``*``;
     statements granting ``*`` on ``*`` are left to policy_allows_admin."""
     return _policy_verdict(ctx, args, allows_action_on_all_resources, "", action=args["action"])
+
+
+def policy_allows_service_wildcard(ctx, args: dict) -> Verdict:
+    """True when the policy allows every action of a service (``s3:*``) or everything but a
+    NotAction list, on resource ``*``, without a condition; ``*`` on ``*`` is left to
+    policy_allows_admin."""
+    return _policy_verdict(ctx, args, allows_service_wildcard, "")
+
+
+def policy_allows_privilege_escalation(ctx, args: dict) -> Verdict:
+    """True when the policy allows, on resource ``*`` and without a condition, an IAM
+    privilege-escalation action or combination (policy.ESCALATION_ACTIONS / _COMBINATIONS)."""
+    return _policy_verdict(ctx, args, allows_privilege_escalation, "")
 
 
 def policy_wildcard_principal(ctx, args: dict) -> Verdict:
@@ -299,6 +312,8 @@ def _tail_excludes(value: Unknown, name: str) -> bool:
 IAM_PREDICATES: dict = {
     "policy_allows_admin": policy_allows_admin,
     "policy_allows_action_on_all": policy_allows_action_on_all,
+    "policy_allows_service_wildcard": policy_allows_service_wildcard,
+    "policy_allows_privilege_escalation": policy_allows_privilege_escalation,
     "policy_wildcard_principal": policy_wildcard_principal,
     "policy_denies_insecure_transport": policy_denies_insecure_transport,
     "policy_github_oidc_unrestricted": policy_github_oidc_unrestricted,

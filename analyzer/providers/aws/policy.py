@@ -649,7 +649,17 @@ RESTRICTING_KEYS = frozenset(k.lower() for k in (
     "aws:PrincipalServiceName", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceVpcArn", "aws:SourceIp",
     "aws:VpcSourceIp", "aws:userid", "aws:username", "kms:CallerAccount", "sns:Endpoint",
     "s3:DataAccessPointAccount", "s3:DataAccessPointArn",
+    "aws:VpceAccount", "aws:VpceOrgID", "aws:VpceOrgPaths",
 ))
+# How a value of a restricting key can still admit anyone (wildcards, with a Like/Arn operator):
+# ARN keys whose account field is a wildcard ("arn:aws:iam::*:role/x"), account and
+# organization keys holding a wildcard ("o-*"), organization paths whose organization is one.
+_ARN_KEYS = frozenset(k.lower() for k in (
+    "aws:PrincipalArn", "aws:SourceArn", "aws:SourceVpcArn", "s3:DataAccessPointArn"))
+_ID_KEYS = frozenset(k.lower() for k in (
+    "aws:SourceAccount", "aws:PrincipalAccount", "aws:SourceOwner", "kms:CallerAccount", "aws:VpceAccount",
+    "s3:DataAccessPointAccount", "aws:PrincipalOrgID", "aws:SourceOrgID", "aws:VpceOrgID"))
+_PATH_KEYS = frozenset(k.lower() for k in ("aws:PrincipalOrgPaths", "aws:SourceOrgPaths", "aws:VpceOrgPaths"))
 # Keys that restrict only with the value "true" (Bool operators).
 RESTRICTING_TRUE_KEYS = frozenset(k.lower() for k in (
     "aws:PrincipalIsAWSService", "elasticfilesystem:AccessedViaMountTarget",
@@ -687,8 +697,38 @@ def condition_restricts(condition, keys=RESTRICTING_KEYS, true_keys=RESTRICTING_
         return Answer(False, f"{key} does not restrict the principal")
     if known and all(v in _OPEN_VALUES for v in known) and len(known) == len(values):
         return Answer(False, f"{operator} {key} allows any value")
+    broad = [v for v in known if _wildcards(operator) and _admits_anyone(lowered, v)]
+    if broad:  # the values are ORed: one that admits anyone is enough
+        return Answer(False, f'{operator} {key} "{broad[0]}" admits principals of any account')
     # Unknown values of a restricting key (an ARN, an account id) still restrict: documented.
     return Answer(True, f"{operator} {key}")
+
+
+def _wildcards(operator: str) -> bool:
+    """Operators that read * and ? as wildcards (StringLike, ArnLike, ArnEquals...)."""
+    lowered = operator.lower()
+    return "like" in lowered or "arn" in lowered
+
+
+def _has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def _admits_anyone(key: str, value: str) -> bool:
+    """Does this value of a restricting key (``key`` lower-cased) match principals or sources
+    of any account? (see _ARN_KEYS above)"""
+    value = value.strip()
+    if key in _ARN_KEYS:
+        fields = value.split(":", 5)
+        if len(fields) < 6:
+            return _has_wildcard(value)
+        account, resource = fields[4], fields[5]
+        return _has_wildcard(account) or (not account and resource.startswith(("*", "?")))
+    if key in _ID_KEYS:
+        return _has_wildcard(value)
+    if key in _PATH_KEYS:
+        return _has_wildcard(value.split("/", 1)[0])
+    return False
 
 
 def _principal_is_wildcard(principals) -> Answer:
@@ -836,7 +876,8 @@ def _trusts_github(statement: Statement) -> Answer:
     if conditions is None:
         return Answer(None, "conditions are unknown") if federated else Answer(False, "")
     keys = [k for _, k, _ in conditions]
-    if any(isinstance(k, str) and k.lower().startswith(GITHUB_OIDC_HOST + ":") for k in keys):
+    if any(isinstance(k, str) and k.lower().startswith((GITHUB_OIDC_HOST + ":", GITHUB_OIDC_HOST + "/"))
+           for k in keys):
         return Answer(True, "GitHub OIDC condition keys")
     unknown_ids = [i for i in federated if isinstance(i, Unknown)]
     if not unknown_ids:
@@ -856,9 +897,9 @@ def _github_sub_restricted(statement: Statement) -> Answer:
         if isinstance(operator, Unknown) or isinstance(key, Unknown):
             answers.append(Answer(None, "a condition operator or key is unknown"))
             continue
-        if str(key).lower() != f"{GITHUB_OIDC_HOST}:sub" or not _positive_operator(str(operator)):
+        if not _GITHUB_SUB_KEY.match(str(key)) or not _positive_operator(str(operator)):
             continue
-        open_subjects = [v for v in values if isinstance(v, str) and _open_github_subject(v)]
+        open_subjects = [v for v in values if isinstance(v, str) and _open_github_subject(v, str(operator))]
         if open_subjects:
             answers.append(Answer(False, f'{operator} {key} allows "{open_subjects[0]}"'))
         else:
@@ -868,7 +909,144 @@ def _github_sub_restricted(statement: Statement) -> Answer:
     return _or(answers)
 
 
-def _open_github_subject(value: str) -> bool:
-    """``*``, ``repo:*`` or ``repo:*/...``: any owner's repositories."""
+# The subject key, also in the issuer-scoped spelling of GitHub Enterprise Cloud's unique issuer
+# URL (token.actions.githubusercontent.com/<enterprise-slug>:sub).
+_GITHUB_SUB_KEY = re.compile(r"^token\.actions\.githubusercontent\.com(/[^:/]+)?:sub$", re.IGNORECASE)
+
+
+def _open_github_subject(value: str, operator: str = "StringLike") -> bool:
+    """A subject that any GitHub user can produce a token for: ``*``, ``repo:*``; with a Like
+    operator, ``repo:`` whose owner is not a wildcard-free name followed by ``/`` (``repo:myOrg*``
+    also matches ``repo:myOrgEvil/x``); and a subject starting with the ``workflow:`` claim (a
+    workflow's name is chosen by whoever writes the workflow, in any repository)."""
     value = value.strip()
-    return value.startswith("*") or value.lower().startswith("repo:*")
+    lowered = value.lower()
+    if value.startswith("*") or lowered.startswith(("repo:*", "workflow:")):
+        return True
+    if lowered.startswith("repo:") and _wildcards(operator):
+        owner, slash, _ = value[len("repo:"):].partition("/")
+        return not slash or _has_wildcard(owner) or not owner
+    return False
+
+
+# --- least privilege: what a policy grants on every resource --------------------------
+# An Allow "grants A on all resources" when its actions match A (IAM wildcards count; with
+# NotAction, when A is not excluded) and its resources include "*" (or it uses NotResource:
+# everything but a few resources). Statements with a Condition are not counted: the condition
+# may scope the grant (iam:PassedToService, aws:ResourceTag...), and precision comes first.
+# A Deny matching A (whatever its resources or condition) is taken to remove it.
+
+def _on_all_resources(statement: Statement) -> Answer:
+    if statement.not_resources and not statement.resources:
+        return Answer(True, "NotResource (every resource but the listed ones)")
+    return _any_element(statement.resources, lambda r: r.strip() == "*", "resource", computed_never=True)
+
+
+def _unconditional(statement: Statement) -> Answer:
+    if isinstance(statement.conditions, Unknown):
+        return Answer(None, f"conditions are unknown ({statement.conditions.reason})")
+    return Answer(not statement.conditions, "no condition" if not statement.conditions else "has a condition")
+
+
+def _statement_matches(statement: Statement, action: str) -> Answer:
+    """Do the statement's Action (or NotAction) cover ``action``?"""
+    if statement.not_actions and not statement.actions:
+        excluded = _any_element(statement.not_actions, lambda a: action_matches(a, action), "excluded action")
+        return Answer(None if excluded.value is None else not excluded.value, f"NotAction does not exclude {action}")
+    return _any_element(statement.actions, lambda a: action_matches(a, action), "action")
+
+
+def grants_on_all_resources(policy, action: str) -> Answer:
+    """Three-valued: does the policy grant ``action`` on every resource (see above)?"""
+    statements = _statements(policy)
+    if isinstance(statements, Answer):
+        return statements
+    allowed, denied = [], []
+    for index, statement in statements:
+        if isinstance(statement, Unknown):
+            allowed.append(Answer(None, f"statement {index + 1} is unknown ({statement.reason})"))
+            continue
+        label = _label(statement, index)
+        matches = _statement_matches(statement, action)
+        if isinstance(statement.effect, str) and statement.effect == "Deny":
+            denied.append(_true_as(matches, f"{label} denies {action}"))
+            continue
+        allowed.append(_true_as(_and(_effect_is(statement, "Allow"), matches, _on_all_resources(statement),
+                                     _unconditional(statement)), f'{label} allows {action} on resource "*"'))
+    grant = _or(allowed)
+    if grant.value is False:
+        return Answer(False, f'nothing allows {action} on resource "*"')
+    deny = _or(denied)
+    if deny.value is True:
+        return Answer(False, deny.evidence)
+    if deny.value is None:
+        return Answer(None, f"{grant.evidence}, unless a statement with unknown parts denies it")
+    return grant
+
+
+_FULL_ADMIN = ("*", "*:*")
+
+
+def _service_wildcard(pattern: str) -> bool:
+    """``s3:*``, ``ec2:*``: every action of one named service (``*`` alone is full admin)."""
+    prefix, sep, name = pattern.strip().partition(":")
+    return bool(sep) and name == "*" and bool(prefix) and "*" not in prefix and "?" not in prefix
+
+
+def allows_service_wildcard(policy) -> Answer:
+    """An unconditional Allow of every action of a service (``s3:*``, ``ec2:*``, ``rds:*``) or
+    of everything but a NotAction list, on resource ``*`` (or NotResource). ``*`` on ``*`` is
+    left to allows_admin."""
+    def judge(statement, label):
+        if statement.not_actions and not statement.actions:
+            broad = _not(_any_element(statement.not_actions, lambda a: a.strip() in _FULL_ADMIN, "NotAction"))
+            broad = _true_as(broad, "NotAction (every action of every service but the listed ones)")
+        else:
+            if any(isinstance(a, str) and a.strip() in _FULL_ADMIN for a in statement.actions) \
+                    and "*" in statement.resources:
+                return Answer(False, f"{label} is full admin (reported separately)")
+            broad = _any_element(statement.actions, _service_wildcard, "service-wide action")
+        return _true_as(_and(_effect_is(statement, "Allow"), broad, _on_all_resources(statement),
+                             _unconditional(statement)),
+                        f'{label} allows {broad.evidence} on resource "*"')
+
+    return _some_statement(policy, judge, 'no statement allows a service-wide wildcard on resource "*"')
+
+
+# Privilege escalation (Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and
+# Mitigation"): one action, or a combination, that lets the holder give itself more rights.
+ESCALATION_ACTIONS = (
+    "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:CreateAccessKey", "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile", "iam:AttachUserPolicy", "iam:AttachGroupPolicy", "iam:AttachRolePolicy",
+    "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:PutRolePolicy", "iam:AddUserToGroup",
+    "iam:UpdateAssumeRolePolicy", "lambda:UpdateFunctionCode", "glue:UpdateDevEndpoint",
+)
+ESCALATION_COMBINATIONS = (
+    ("iam:PassRole", "ec2:RunInstances"),
+    ("iam:PassRole", "lambda:CreateFunction"),
+    ("iam:PassRole", "glue:CreateDevEndpoint"),
+    ("iam:PassRole", "cloudformation:CreateStack"),
+    ("iam:PassRole", "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"),
+)
+
+
+def allows_privilege_escalation(policy) -> Answer:
+    """The policy grants, on every resource, an action or a combination of actions from the
+    Rhino Security Labs list above. Full admin (``*`` on ``*``) is left to allows_admin."""
+    admin = allows_admin(policy)
+    if admin.value is True:
+        return Answer(False, "full admin (reported separately)")
+    cache: dict = {}
+
+    def grants(action):
+        if action not in cache:
+            cache[action] = grants_on_all_resources(policy, action)
+        return cache[action]
+
+    answers = [_true_as(grants(a), f'{grants(a).evidence}: privilege escalation ({a})')
+               for a in ESCALATION_ACTIONS]
+    for combination in ESCALATION_COMBINATIONS:
+        found = _and(*(grants(a) for a in combination))
+        answers.append(_true_as(found, f'allows {" + ".join(combination)} on resource "*": privilege escalation'))
+    found = _or(answers)
+    return found if found.value is not False else Answer(False, 'no privilege-escalation action on resource "*"')

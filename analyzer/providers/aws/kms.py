@@ -1,0 +1,58 @@
+"""AWS KMS: is a key reference a customer managed key?
+
+AWS managed keys are named ``alias/aws/<service>`` (``alias/aws/secretsmanager``,
+``alias/aws/lambda``...): they encrypt, but their policy cannot be changed, they cannot be
+disabled and their use cannot be separated from the service's, which is what a
+"customer managed key" rule asks for. A key id, key ARN or alias ARN naming such an alias
+is not a customer managed key.
+"""
+from __future__ import annotations
+
+import re
+
+from analyzer.evaluate.values import TemplateParts, Unknown
+from analyzer.rules.verdict import Verdict
+
+AWS_MANAGED_ALIAS = re.compile(r"(^|:)alias/aws/", re.IGNORECASE)
+
+
+def _data_alias_name(ctx, value: Unknown):
+    """The ``name`` of the data.aws_kms_alias (or data.aws_kms_key ``key_id``) an unknown comes from."""
+    origin = value.origin or ""
+    for type_name, attr in (("data.aws_kms_alias", "name"), ("data.aws_kms_key", "key_id")):
+        for other in (getattr(ctx, "by_type", None) or {}).get(type_name, ()):
+            if origin.startswith(other.address + "."):
+                return other.values.get(attr)
+    return None
+
+
+def kms_key_customer_managed(ctx, args: dict) -> Verdict:
+    """True when ``args.attr`` names a customer managed key: set, and not an AWS managed key
+    (``alias/aws/*``, literally, in a template's literal text, or through a data.aws_kms_alias /
+    data.aws_kms_key looked up by such an alias). A computed attribute of a managed resource
+    (``aws_kms_key.k.arn``) is a customer managed key; a value supplied at plan time (a variable
+    without a value) could be either, so it is unknown."""
+    attr = args["attr"]
+    value = ctx.values.get(attr)
+    if value is None or value == "":
+        return Verdict(False, attr, f"{attr} is not set (the AWS managed key is used)")
+    if isinstance(value, str):
+        if AWS_MANAGED_ALIAS.search(value):
+            return Verdict(False, attr, f'{attr} is "{value}", an AWS managed key')
+        return Verdict(True, attr, f'{attr} is "{value}"')
+    if isinstance(value, Unknown):
+        parts = value.partial.parts if isinstance(value.partial, TemplateParts) else ()
+        if any(isinstance(p, str) and AWS_MANAGED_ALIAS.search(p) for p in parts):
+            return Verdict(False, attr, f"{attr} names an AWS managed key alias (alias/aws/...)")
+        looked_up = _data_alias_name(ctx, value)
+        if isinstance(looked_up, str) and AWS_MANAGED_ALIAS.search(looked_up):
+            return Verdict(False, attr, f'{attr} is the AWS managed key "{looked_up}"')
+        if value.origin or (parts and any(isinstance(p, str) and p for p in parts)):
+            return Verdict(True, attr, f"{attr} is set ({value.reason})")
+        return Verdict(None, attr, f"{attr} is unknown ({value.reason}): it may name an AWS managed key")
+    return Verdict(True, attr, f"{attr} is set")
+
+
+PREDICATES = {
+    "kms_key_customer_managed": kms_key_customer_managed,
+}
