@@ -341,10 +341,41 @@ def evaluate_scope(rules, resources, graph) -> list[Result]:
     return results
 
 
+# Terraform type prefixes of each cloud's providers (resources, data sources, provider blocks).
+CLOUD_TYPE_PREFIXES = {"aws": ("aws_", "provider.aws"), "gcp": ("google_", "provider.google"),
+                       "azure": ("azurerm_", "azuread_", "provider.azurerm", "provider.azuread")}
+
+
+def _cloud_anchors(resources) -> dict:
+    """cloud -> where its presence results are reported: its first provider block, else its
+    first resource; clouds absent from the scan are absent here."""
+    anchors: dict = {}
+    for resource in resources:
+        for cloud, prefixes in CLOUD_TYPE_PREFIXES.items():
+            if resource.type.startswith(prefixes):
+                is_provider = resource.type.startswith("provider.")
+                if cloud not in anchors or (is_provider and not anchors[cloud][0]):
+                    anchors[cloud] = (is_provider, resource.location)
+    return {cloud: location for cloud, (_, location) in anchors.items()}
+
+
 def evaluate_account_rules(rules, resources, graph, scope_name: str, anchor: Location,
                            account_scope: bool) -> list[Result]:
     """Presence rules, once per scan over every root module scanned (DESIGN.md): an account
-    baseline is often split across root modules."""
+    baseline is often split across root modules. A rule of a cloud the scan has no resources or
+    provider block of is not applicable (an AWS baseline says nothing about a GCP project), and
+    each cloud's results are reported at that cloud's provider block."""
     by_type = index_by_type(resources)
-    return [evaluate_account_rule(rule, scope_name, anchor, graph, by_type, account_scope)
-            for rule in rules if rule.scope == "account"]
+    anchors = _cloud_anchors(resources)
+    results = []
+    for rule in rules:
+        if rule.scope != "account":
+            continue
+        if account_scope and rule.provider not in anchors:
+            message = (f"{rule.title}: presence rule not applicable — the scanned code has no {rule.provider} "
+                       f"resources or provider block")
+            results.append(Result(rule.id, "not-applicable", f"account ({scope_name})", "", anchor, anchor, message))
+            continue
+        results.append(evaluate_account_rule(rule, scope_name, anchors.get(rule.provider, anchor), graph, by_type,
+                                             account_scope))
+    return results

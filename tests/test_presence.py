@@ -1,0 +1,22 @@
+"""Presence rules with --account-scope judge only the clouds the scan declares."""
+from __future__ import annotations
+
+from analyzer.scan import ScanOptions, scan
+from tests.rule_fixtures import BUNDLED
+
+
+def test_presence_rules_of_absent_clouds_are_not_applicable_and_results_sit_at_the_clouds_provider(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'provider "alicloud" {\n  region = "cn-hangzhou"\n}\n\n'
+        'provider "google" {\n  project = "acme"\n}\n\n'
+        'resource "google_storage_bucket" "b" {\n  name     = "acme-b"\n  location = "EU"\n}\n')
+    report = scan([str(tmp_path)], ScanOptions(account_scope=True, environ={}), BUNDLED)
+    account = [r for r in report.results if r.address.startswith("account (")]
+    by_provider = {}
+    rules = {rule.id: rule for rule in report.rules}
+    for result in account:
+        by_provider.setdefault(rules[result.rule_id].provider, set()).add(result.status)
+    assert by_provider["aws"] == {"not-applicable"} and by_provider["azure"] == {"not-applicable"}
+    assert "fail" in by_provider["gcp"]  # a GCP project with no audit config, no SCC notifications ...
+    gcp_lines = {r.location.start_line for r in account if rules[r.rule_id].provider == "gcp"}
+    assert gcp_lines == {5}  # the google provider block, not the first (alicloud) one
