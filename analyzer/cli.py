@@ -13,7 +13,28 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 SEVERITY_CHOICES = ["critical", "high", "medium", "low", "none"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _ContainedGroup(click.Group):
+    """Whatever escapes a command (a defect) ends in one line and exit 3, never a traceback and
+    Python's exit 1; ``--debug`` (or TFATTEST_DEBUG=1) prints the traceback too."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as err:  # noqa: BLE001 - the last line of defence
+            if ctx.meta.get("tfattest.debug") or os.environ.get("TFATTEST_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            first = (str(err).strip().splitlines() or [""])[0][:300]
+            click.echo(f"error: internal error: {type(err).__name__}: {first} (the scan is incomplete; "
+                       "rerun with --debug for the traceback)", err=True)
+            sys.exit(EXIT_INCOMPLETE)
+
+
+@click.group(cls=_ContainedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tfattest")
 def main():
     """tfattest: check Terraform before it is deployed, with SOC 2 TSC references."""
@@ -43,9 +64,14 @@ def main():
 @click.option("--changed-only", is_flag=True, help="With a plan: report only resources it creates, updates or replaces.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default .tfattest.yaml).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode, rule_dirs,
-         no_bundled_rules, account_scope, plans, changed_only, config_path, color):
+         no_bundled_rules, account_scope, plans, changed_only, config_path, color, debug):
     """Scan Terraform in PATHS (directories or files; default: .)."""
+    debug = debug or bool(os.environ.get("TFATTEST_DEBUG"))
+    click.get_current_context().meta["tfattest.debug"] = debug
+    if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.BadParameter(f"the directory of {output!r} does not exist", param_hint="'--output'")
     from analyzer.config import load_config
     from analyzer.report.formats import FORMATTERS
     from analyzer.report.summary import SEVERITY_RANK, effective_status, rules_by_id
@@ -77,8 +103,12 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
                                                  and "NO_COLOR" not in os.environ)
     rendered = FORMATTERS[output_format](report, unknown_mode, use_color)
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(rendered)
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(rendered)
+        except OSError as err:
+            click.echo(f"error: cannot write {output}: {err.strerror or err}", err=True)
+            sys.exit(EXIT_INCOMPLETE)
         if output_format != "text":
             from analyzer.report.text import summary_lines
             click.echo("\n".join(summary_lines(report, unknown_mode)), err=True)
@@ -88,6 +118,8 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         if output_format != "text" or output:
             label = "error" if problem.blocking else "warning"
             click.echo(f"{label}: {problem.path}:{problem.line}: {problem.message}", err=True)
+        if debug and problem.detail:
+            click.echo(problem.detail, err=True)
     if any(problem.blocking for problem in report.problems):
         sys.exit(EXIT_INCOMPLETE)
     rules = rules_by_id(report)

@@ -107,25 +107,45 @@ class EvaluatedScope:
 
 def _plan_scopes(plans, source_dir, project, rules, options, source_root):
     for plan_path in plans:
-        scope = plan_scope(plan_path, source_dir, project)
-        graph = build_graph(scope.resources, narrow_edges(scope.edges, scope.resources))
-        results = evaluate_scope(rules, scope.resources, graph)
+        try:
+            scope = plan_scope(plan_path, source_dir, project)
+            problems = list(scope.problems)
+            graph = build_graph(scope.resources, narrow_edges(scope.edges, scope.resources))
+            results = evaluate_scope(rules, scope.resources, graph, problems)
+        except Exception as err:  # noqa: BLE001 - contained: this plan is reported, the scan goes on
+            yield _failed_scope(plan_path, source_root, err, "the plan")
+            continue
         if options.changed_only:
             results = [r for r in results if r.change_action in ("create", "update", "replace")]
         plan_input = InputFile(_relative(os.path.abspath(plan_path), source_root), scope.sha256) \
             if scope.sha256 else None
         yield EvaluatedScope(_relative(plan_path, source_root), scope.anchor, scope.resources, graph,
-                             tuple(results), scope.changes, scope.problems, plan_input)
+                             tuple(results), scope.changes, tuple(problems), plan_input)
 
 
 def _module_scopes(roots, project, rules, options, source_root):
     for root in roots:
-        inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
-        module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
-        resources = tuple(module.instances(_relative(root, source_root)))
-        graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
+        try:
+            inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
+            problems = list(var_problems)
+            module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
+            resources = tuple(module.instances(_relative(root, source_root)))
+            graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
+            results = evaluate_scope(rules, resources, graph, problems)
+        except Exception as err:  # noqa: BLE001 - contained: this root module is reported, the others go on
+            yield _failed_scope(root, source_root, err, "the root module")
+            continue
         yield EvaluatedScope(_relative(root, source_root), _anchor(module), resources, graph,
-                             tuple(evaluate_scope(rules, resources, graph)), problems=tuple(var_problems))
+                             tuple(results), problems=tuple(problems))
+
+
+def _failed_scope(path, source_root, err, what) -> EvaluatedScope:
+    import networkx as nx
+
+    from analyzer.contain import internal_problem
+
+    return EvaluatedScope(_relative(path, source_root), Location(path, 1, 1), (), nx.DiGraph(), (),
+                          problems=(internal_problem(err, path, 1, f"{what} {_relative(path, source_root)}"),))
 
 
 def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = None) -> Report:
@@ -151,10 +171,11 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
     scopes = list(_plan_scopes(plans, plan_sources, project, rules, options, source_root))
     scopes += list(_module_scopes(roots, project, rules, options, source_root))
     results = [r for scope in scopes for r in scope.results]
+    account_problems: list = []
     if not options.changed_only:  # a change review judges the changed resources, not the account
-        results.extend(_account_results(rules, scopes, options.account_scope))
+        results.extend(_account_results(rules, scopes, options.account_scope, account_problems))
     files = cache.all_files()
-    problems = list(rule_problems) + [p for scope in scopes for p in scope.problems]
+    problems = list(rule_problems) + [p for scope in scopes for p in scope.problems] + account_problems
     problems += [p for parsed in files for p in parsed.problems] + project.problems
     if not scopes:
         problems += [Problem(path, 1, "no Terraform files (.tf, .tf.json) or plan found here", "no-input")
@@ -190,7 +211,7 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
     )
 
 
-def _account_results(rules, scopes, account_scope: bool) -> list:
+def _account_results(rules, scopes, account_scope: bool, problems: list) -> list:
     """Presence rules see every resource of the scan at once, reported at the first anchor."""
     if not scopes:
         return []
@@ -200,7 +221,7 @@ def _account_results(rules, scopes, account_scope: bool) -> list:
     scope_name = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     resources = [r for scope in scopes for r in scope.resources]
     graph = nx.compose_all([scope.graph for scope in scopes])
-    return evaluate_account_rules(rules, resources, graph, scope_name, scopes[0].anchor, account_scope)
+    return evaluate_account_rules(rules, resources, graph, scope_name, scopes[0].anchor, account_scope, problems)
 
 
 def _anchor(module) -> Location:

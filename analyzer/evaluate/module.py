@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from analyzer import expr as E
 from analyzer.addresses import instance_key_suffix
+from analyzer.contain import internal_problem
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
 from analyzer.evaluate.types import apply_type
 from analyzer.evaluate.values import Unknown
@@ -428,24 +429,41 @@ class ModuleInstance:
         """Every resource and data instance here and in child modules."""
         found: list[Resource] = []
         for key, block in self.resources.items():
-            mode, type_name, name = key
-            locations, ignored = _attribute_locations(block), _ignored_changes(block)
-            provenance: dict = {}
-            for _, values, exists in self.instance_values(key):
-                for attr, value in values.items():  # per block: the expressions are the same
-                    if attr in block.attributes and attr not in provenance and isinstance(value, (str, Unknown)):
-                        provenance[attr] = self.provenance(block.attributes[attr].expr, block=block)
-                found.append(Resource(
-                    address=values.address, type=type_name, name=name, mode=mode, module_address=self.address,
-                    values=values, location=block.location, attribute_locations=locations, exists=exists,
-                    scope=scope_name, provenance=provenance, ignored_changes=ignored))
-        for _, _, child, exists in self.child_modules():
+            try:
+                found.extend(self._block_resources(key, block, scope_name))
+            except Exception as err:  # noqa: BLE001 - contained: one block, reported, scan goes on
+                self.project.problems.append(internal_problem(
+                    err, block.location.path, block.location.start_line, self.address_of(*key)))
+        try:
+            children = self.child_modules()
+        except Exception as err:  # noqa: BLE001
+            location = self.files[0].blocks[0].location if self.files and self.files[0].blocks \
+                else Location(self.directory, 1, 1)
+            self.project.problems.append(internal_problem(err, location.path, location.start_line,
+                                                          f"the module calls of {self.address or 'the root module'}"))
+            children = []
+        for _, _, child, exists in children:
             if child is None:
                 continue
             for resource in child.instances(scope_name):
                 if isinstance(exists, Unknown) and resource.exists is True:
                     resource = _with_exists(resource, exists)
                 found.append(resource)
+        return found
+
+    def _block_resources(self, key, block, scope_name: str) -> list[Resource]:
+        mode, type_name, name = key
+        locations, ignored = _attribute_locations(block), _ignored_changes(block)
+        provenance: dict = {}
+        found = []
+        for _, values, exists in self.instance_values(key):
+            for attr, value in values.items():  # per block: the expressions are the same
+                if attr in block.attributes and attr not in provenance and isinstance(value, (str, Unknown)):
+                    provenance[attr] = self.provenance(block.attributes[attr].expr, block=block)
+            found.append(Resource(
+                address=values.address, type=type_name, name=name, mode=mode, module_address=self.address,
+                values=values, location=block.location, attribute_locations=locations, exists=exists,
+                scope=scope_name, provenance=provenance, ignored_changes=ignored))
         return found
 
 

@@ -265,8 +265,11 @@ def index_by_type(resources) -> dict:
     return by_type
 
 
-def evaluate_scope(rules, resources, graph) -> list[Result]:
-    """Resource rules over one root module (or plan): its resources and their graph."""
+def evaluate_scope(rules, resources, graph, problems: list | None = None) -> list[Result]:
+    """Resource rules over one root module (or plan): its resources and their graph.
+
+    An exception from one rule on one resource (a defect) gives no result for that pair and a
+    Problem (internal-error) appended to ``problems``; the other pairs are still evaluated."""
     by_type = index_by_type(resources)
     results = []
     for rule in rules:
@@ -274,16 +277,34 @@ def evaluate_scope(rules, resources, graph) -> list[Result]:
             continue
         for type_name in rule.resource_types:
             for resource in by_type.get(type_name, ()):
-                result = evaluate_resource_rule(rule, resource, graph, by_type)
+                try:
+                    result = evaluate_resource_rule(rule, resource, graph, by_type)
+                except Exception as err:  # noqa: BLE001 - contained, reported
+                    _contained(problems, err, resource.location, f"rule {rule.id} on {resource.address}")
+                    continue
                 if result is not None:
                     results.append(result)
     return results
 
 
+def _contained(problems, err, location: Location, what: str) -> None:
+    from analyzer.contain import internal_problem
+
+    if problems is not None:
+        problems.append(internal_problem(err, location.path, location.start_line, what))
+
+
 def evaluate_account_rules(rules, resources, graph, scope_name: str, anchor: Location,
-                           account_scope: bool) -> list[Result]:
+                           account_scope: bool, problems: list | None = None) -> list[Result]:
     """Presence rules, once per scan over every root module scanned (DESIGN.md): an account
     baseline is often split across root modules."""
     by_type = index_by_type(resources)
-    return [evaluate_account_rule(rule, scope_name, anchor, graph, by_type, account_scope)
-            for rule in rules if rule.scope == "account"]
+    results = []
+    for rule in rules:
+        if rule.scope != "account":
+            continue
+        try:
+            results.append(evaluate_account_rule(rule, scope_name, anchor, graph, by_type, account_scope))
+        except Exception as err:  # noqa: BLE001 - contained, reported
+            _contained(problems, err, anchor, f"rule {rule.id}")
+    return results
