@@ -14,6 +14,8 @@ from analyzer.addresses import instance_key_suffix
 from analyzer.contain import internal_problem
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
 from analyzer.evaluate.types import apply_type
+from analyzer.evaluate import limits
+from analyzer.evaluate.validate import count_problem, for_each_problem, module_problems
 from analyzer.evaluate.values import Unknown
 from analyzer.load.files import read_modules_manifest
 from analyzer.model import Location, Problem, Resource
@@ -34,6 +36,7 @@ class Project:
         self.cache = cache
         self.scan_root = os.path.realpath(scan_root)
         self.problems: list[Problem] = []
+        self.validated: set = set()  # module directories checked by evaluate/validate.py
         self._reported: set = set()
         self._manifests: dict = {}
 
@@ -106,25 +109,39 @@ class ModuleInstance:
         for parsed in self.files:
             for block in parsed.blocks:
                 self._index(block)
+        if os.path.normpath(directory) not in project.validated:
+            project.validated.add(os.path.normpath(directory))
+            for problem in module_problems(self, self._child_outputs):
+                project.report_once(("validate", problem.path, problem.line, problem.message), problem)
         self._memo: dict = {}
         self._busy: set = set()
         self._expansions: dict = {}  # id(block) -> expansions; count/for_each evaluated once
         self._child_list: list | None = None
 
     def _index(self, block):
+        # A name declared twice is a validate error (evaluate/validate.py); the first one counts.
         kind, labels = block.type, block.labels
         if kind == "variable" and labels:
-            self.variables[labels[0]] = block
+            self.variables.setdefault(labels[0], block)
         elif kind == "locals":
-            self.locals.update(block.attributes)
+            for name, attribute in block.attributes.items():
+                self.locals.setdefault(name, attribute)
         elif kind == "output" and labels:
-            self.outputs[labels[0]] = block
+            self.outputs.setdefault(labels[0], block)
         elif kind == "resource" and len(labels) == 2:
-            self.resources[("managed", labels[0], labels[1])] = block
+            self.resources.setdefault(("managed", labels[0], labels[1]), block)
         elif kind == "data" and len(labels) == 2:
-            self.resources[("data", labels[0], labels[1])] = block
+            self.resources.setdefault(("data", labels[0], labels[1]), block)
         elif kind == "module" and labels:
-            self.module_calls[labels[0]] = block
+            self.module_calls.setdefault(labels[0], block)
+
+    def _child_outputs(self, name: str):
+        """Output names of the module called ``name`` when its source is on disk, else None."""
+        directory, _ = self.module_directory(name, self.module_calls[name])
+        if not directory or not os.path.isdir(directory):
+            return None
+        return {b.labels[0] for f in self.project.cache.directory(directory) for b in f.blocks
+                if b.type == "output" and b.labels}
 
     # --- memoization with a cycle guard ------------------------------------
     def _memoized(self, key, compute):
@@ -209,28 +226,48 @@ class ModuleInstance:
 
     def _expand(self, block, scope: Scope):
         if "count" in block.attributes:
-            count = evaluate(block.attributes["count"].expr, scope)
+            attribute = block.attributes["count"]
+            count = evaluate(attribute.expr, scope)
             if isinstance(count, Unknown):
                 return [(None, {"count": {"index": Unknown("count.index: count is unknown")}}, count)]
-            if isinstance(count, str) and count.strip().isdigit():
+            if isinstance(count, str) and count.strip().lstrip("-").isdigit():
                 count = int(count)  # Terraform converts "1" to a number
-            if isinstance(count, bool) or not isinstance(count, (int, float)):
-                return [(None, {"count": {"index": Unknown("count is not a number")}},
-                         Unknown("count is not a number"))]
-            return [(i, {"count": {"index": i}}, True) for i in range(int(count))]
+            problem = count_problem(count)
+            if problem:
+                return self._invalid_expansion(attribute, "count", problem)
+            count = int(count)
+            if count > limits.MAX_INSTANCES:
+                return self._invalid_expansion(attribute, "count", limits.instances_message(count), "limit-exceeded")
+            return [(i, {"count": {"index": i}}, True) for i in range(count)]
         if "for_each" in block.attributes:
-            collection = evaluate(block.attributes["for_each"].expr, scope)
+            attribute = block.attributes["for_each"]
+            collection = evaluate(attribute.expr, scope)
+            problem = for_each_problem(attribute.expr, collection)
+            if problem:
+                return self._invalid_expansion(attribute, "for_each", problem)
             if isinstance(collection, Unknown) or _has_unknown_keys(collection):
                 unknown = collection if isinstance(collection, Unknown) else Unknown("for_each keys unknown")
                 return [(None, {"each": {"key": unknown, "value": unknown}}, unknown)]
+            if len(collection) > limits.MAX_INSTANCES:
+                return self._invalid_expansion(attribute, "for_each", limits.instances_message(len(collection)),
+                                               "limit-exceeded")
             if isinstance(collection, dict):
                 return [(k, {"each": {"key": k, "value": collection[k]}}, True) for k in sorted(collection)]
-            if isinstance(collection, list):
-                keys = sorted({str(v) for v in collection if v is not None})
-                return [(k, {"each": {"key": k, "value": k}}, True) for k in keys]
-            return [(None, {"each": {"key": Unknown("bad for_each"), "value": Unknown("bad for_each")}},
-                     Unknown("for_each is not a map or set"))]
+            keys = sorted({str(v) for v in collection if v is not None})
+            return [(k, {"each": {"key": k, "value": k}}, True) for k in keys]
         return [(None, {}, True)]
+
+    def _invalid_expansion(self, attribute, name: str, message: str, kind: str = "validate-error"):
+        """Report a count/for_each Terraform rejects (or one over the instance cap) at its line;
+        the block then has one instance whose existence and keys are Unknown."""
+        location = attribute.location
+        why = "terraform validate rejects this; " if kind == "validate-error" else ""
+        self.project.report_once((kind, location.path, location.start_line, message), Problem(
+            location.path, location.start_line, f"{message} ({why}the instances are Unknown)", kind))
+        unknown = Unknown(message)
+        if name == "count":
+            return [(None, {"count": {"index": unknown}}, unknown)]
+        return [(None, {"each": {"key": unknown, "value": unknown}}, unknown)]
 
     def instance_values(self, key):
         """[(instance key, ResourceObject of its values, exists)] for one resource block, evaluated
