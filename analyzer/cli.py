@@ -65,9 +65,16 @@ def main():
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default .tfattest.yaml).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--max-instances", type=click.IntRange(min=1), default=None,
+              help="Cap on instances per count/for_each (default 10000; env TFATTEST_MAX_INSTANCES).")
+@click.option("--max-steps", type=click.IntRange(min=1), default=None,
+              help="Cap on evaluation steps per root module (default 1000000; env TFATTEST_MAX_EVAL_STEPS).")
 def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode, rule_dirs,
-         no_bundled_rules, account_scope, plans, changed_only, config_path, color, debug):
+         no_bundled_rules, account_scope, plans, changed_only, config_path, color, debug, max_instances, max_steps):
     """Scan Terraform in PATHS (directories or files; default: .)."""
+    from analyzer.evaluate import limits
+
+    limits.set_limits(max_instances=max_instances, max_eval_steps=max_steps)
     debug = debug or bool(os.environ.get("TFATTEST_DEBUG"))
     click.get_current_context().meta["tfattest.debug"] = debug
     if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):

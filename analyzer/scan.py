@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, replace
 
 from analyzer import __version__
+from analyzer.evaluate import limits
 from analyzer.evaluate.module import ModuleInstance, Project
 from analyzer.evaluate.references import all_instance_edges, narrow_edges
 from analyzer.graph import build_graph
@@ -107,9 +108,10 @@ class EvaluatedScope:
 
 def _plan_scopes(plans, source_dir, project, rules, options, source_root):
     for plan_path in plans:
+        limits.BUDGET.reset()
         try:
             scope = plan_scope(plan_path, source_dir, project)
-            problems = list(scope.problems)
+            problems = list(scope.problems) + _leftover_limits(scope.anchor)
             graph = build_graph(scope.resources, narrow_edges(scope.edges, scope.resources))
             results = evaluate_scope(rules, scope.resources, graph, problems)
         except Exception as err:  # noqa: BLE001 - contained: this plan is reported, the scan goes on
@@ -125,18 +127,26 @@ def _plan_scopes(plans, source_dir, project, rules, options, source_root):
 
 def _module_scopes(roots, project, rules, options, source_root):
     for root in roots:
+        limits.BUDGET.reset()
         try:
             inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
             problems = list(var_problems)
             module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
             resources = tuple(module.instances(_relative(root, source_root)))
             graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
+            problems += _leftover_limits(_anchor(module))
             results = evaluate_scope(rules, resources, graph, problems)
         except Exception as err:  # noqa: BLE001 - contained: this root module is reported, the others go on
             yield _failed_scope(root, source_root, err, "the root module")
             continue
         yield EvaluatedScope(_relative(root, source_root), _anchor(module), resources, graph,
                              tuple(results), problems=tuple(problems))
+
+
+def _leftover_limits(anchor: Location) -> list:
+    """Caps hit outside a resource attribute (a module input, an output): at the scope's anchor."""
+    return [Problem(anchor.path, anchor.start_line, f"{message}; the value is Unknown", "limit-exceeded")
+            for message in dict.fromkeys(limits.BUDGET.take_hits())]
 
 
 def _failed_scope(path, source_root, err, what) -> EvaluatedScope:

@@ -29,7 +29,7 @@ MAX_MODULE_DEPTH = _env_int("TFATTEST_MAX_MODULE_DEPTH", 16)
 # Brackets/parentheses/braces nested inside one another in one file (checked before parsing).
 MAX_EXPRESSION_DEPTH = _env_int("TFATTEST_MAX_EXPRESSION_DEPTH", 100)
 # Evaluation steps (function calls, for-expression and template iterations) per root module.
-MAX_EVAL_STEPS = _env_int("TFATTEST_MAX_EVAL_STEPS", 2_000_000)
+MAX_EVAL_STEPS = _env_int("TFATTEST_MAX_EVAL_STEPS", 1_000_000)
 
 
 class LimitExceeded(Exception):
@@ -46,3 +46,96 @@ def set_limits(**values) -> None:
     for name, value in values.items():
         if value is not None:
             globals()[name.upper()] = int(value)
+
+
+class Budget:
+    """Evaluation steps left for one root module, and the caps hit (messages, in order) that
+    the module evaluation has not yet reported at a line."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.steps = 0
+        self.hits: list[str] = []
+
+    def tick(self, count: int = 1) -> None:
+        self.steps += count
+        if self.steps > MAX_EVAL_STEPS:
+            raise LimitExceeded(f"evaluation stopped after {MAX_EVAL_STEPS} steps (function calls and "
+                                "for-expression iterations) in this root module (TFATTEST_MAX_EVAL_STEPS)")
+
+    def take_hits(self) -> list[str]:
+        hits, self.hits = self.hits, []
+        return hits
+
+
+# One evaluation runs at a time (parsing runs in worker processes, evaluation does not); the scan
+# resets it before each root module or plan.
+BUDGET = Budget()
+
+# Functions whose result may be much larger than their arguments, with an upper bound of the
+# result's size in characters or elements (checked before they run).
+_GROWING = {"format", "formatlist", "join", "replace", "indent", "templatefile", "jsonencode", "yamlencode",
+            "concat", "flatten", "setproduct", "tolist", "toset", "csvdecode", "split", "chunklist", "values"}
+
+
+def size_of(value, stop: int) -> int:
+    """Characters of strings plus elements of collections in ``value``, counting shared parts
+    each time they appear (as a rendering would), stopping early past ``stop``."""
+    total, stack = 0, [value]
+    while stack and total <= stop:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, (list, tuple)):
+            total += len(item)
+            stack.extend(item)
+        elif isinstance(item, dict):
+            total += len(item)
+            stack.extend(item.values())
+        else:
+            total += 1
+    return total
+
+
+def check_call(name: str, args: list) -> None:
+    """Refuse a call whose result would be too large, before it runs."""
+    if name not in _GROWING:
+        return
+    limit = max(MAX_STRING, MAX_COLLECTION)
+    multiplier = 1
+    if name in ("format", "formatlist") and args and isinstance(args[0], str):
+        multiplier = max(1, args[0].count("%"))
+    elif name == "replace" and len(args) == 3 and all(isinstance(a, str) for a in args):
+        occurrences = args[0].count(args[1]) if args[1] else len(args[0]) + 1
+        if len(args[0]) + occurrences * len(args[2]) > MAX_STRING:
+            raise LimitExceeded(_size_message(name))
+        return
+    elif name == "setproduct":
+        product = 1
+        for arg in args:
+            product *= len(arg) if isinstance(arg, (list, dict)) else 1
+        if product > MAX_COLLECTION:
+            raise LimitExceeded(_size_message(name))
+        return
+    if size_of(args, limit // multiplier + 1) * multiplier > limit:
+        raise LimitExceeded(_size_message(name))
+
+
+def check_result(name: str, value) -> None:
+    if isinstance(value, str) and len(value) > MAX_STRING:
+        raise LimitExceeded(_size_message(name))
+    if isinstance(value, (list, dict)) and len(value) > MAX_COLLECTION:
+        raise LimitExceeded(_size_message(name))
+
+
+def check_string_length(length: int, what: str) -> None:
+    if length > MAX_STRING:
+        raise LimitExceeded(f"{what} would be {length} characters, over the cap of {MAX_STRING} "
+                            "(TFATTEST_MAX_STRING)")
+
+
+def _size_message(name: str) -> str:
+    return (f"{name}() would produce more than {MAX_STRING} characters or {MAX_COLLECTION} elements "
+            "(TFATTEST_MAX_STRING / TFATTEST_MAX_COLLECTION)")

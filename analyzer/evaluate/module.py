@@ -25,7 +25,6 @@ META_ARGUMENTS = {"count", "for_each", "depends_on", "provider"}
 GENERATING_FUNCTIONS = {"uuid", "uuidv5", "timestamp", "bcrypt", "plantimestamp", "ephemeralasnull"}
 MODULE_META_ARGUMENTS = META_ARGUMENTS | {"providers", "source", "version"}
 META_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
-MAX_MODULE_DEPTH = 16
 MAX_FILE_READ = 2 * 1024 * 1024
 
 
@@ -228,6 +227,7 @@ class ModuleInstance:
         if "count" in block.attributes:
             attribute = block.attributes["count"]
             count = evaluate(attribute.expr, scope)
+            self.report_limits(attribute.location)
             if isinstance(count, Unknown):
                 return [(None, {"count": {"index": Unknown("count.index: count is unknown")}}, count)]
             if isinstance(count, str) and count.strip().lstrip("-").isdigit():
@@ -242,6 +242,7 @@ class ModuleInstance:
         if "for_each" in block.attributes:
             attribute = block.attributes["for_each"]
             collection = evaluate(attribute.expr, scope)
+            self.report_limits(attribute.location)
             problem = for_each_problem(attribute.expr, collection)
             if problem:
                 return self._invalid_expansion(attribute, "for_each", problem)
@@ -256,6 +257,13 @@ class ModuleInstance:
             keys = sorted({str(v) for v in collection if v is not None})
             return [(k, {"each": {"key": k, "value": k}}, True) for k in keys]
         return [(None, {}, True)]
+
+    def report_limits(self, location) -> None:
+        """Report the caps hit while evaluating the attribute at ``location`` (limits.BUDGET)."""
+        for message in limits.BUDGET.take_hits():
+            key = ("limit", message) if "steps" in message else ("limit", location.path, location.start_line, message)
+            self.project.report_once(key, Problem(location.path, location.start_line,
+                                                  f"{message}; the value is Unknown", "limit-exceeded"))
 
     def _invalid_expansion(self, attribute, name: str, message: str, kind: str = "validate-error"):
         """Report a count/for_each Terraform rejects (or one over the instance cap) at its line;
@@ -316,6 +324,8 @@ class ModuleInstance:
             if top and name in META_ARGUMENTS:
                 continue
             values[name] = evaluate(attribute.expr, scope)
+            if limits.BUDGET.hits:
+                self.report_limits(attribute.location)
         for nested in block.blocks:
             if top and nested.type in META_BLOCKS:
                 continue
@@ -377,7 +387,13 @@ class ModuleInstance:
                 directory = None
             for instance_key, names, exists in self.expansions(block):
                 child = None
-                if directory and self.depth < MAX_MODULE_DEPTH:
+                if directory and self.depth >= limits.MAX_MODULE_DEPTH:
+                    self.project.report_once(("depth", block.location.path, block.location.start_line), Problem(
+                        block.location.path, block.location.start_line,
+                        f"module.{name} is nested more than {limits.MAX_MODULE_DEPTH} module calls deep "
+                        "(TFATTEST_MAX_MODULE_DEPTH); it is not evaluated and its outputs are Unknown",
+                        "limit-exceeded"))
+                elif directory:
                     call_scope = Scope(self, names)
                     inputs = {arg: _lazy(attr.expr, call_scope)
                               for arg, attr in block.attributes.items() if arg not in MODULE_META_ARGUMENTS}
