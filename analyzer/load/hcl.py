@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 
-from hcl2.parser import parser as _hcl2_parser
+import functools
+import os
+
+import hcl2
+from lark import Lark
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
@@ -26,19 +30,59 @@ _KEYWORDS = {"true": True, "false": False, "null": None}
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\n?(.*?)\n?[ \t]*\2\n?\Z", re.S)
 
 
+# HCL identifiers are Unicode (letters, digits, '_' and '-', not starting with a digit); hcl2's
+# grammar knows only ASCII. Same grammar otherwise, so the parse trees are identical.
+_ASCII_NAME = "NAME : /[a-zA-Z_][a-zA-Z0-9_-]*/"
+_UNICODE_NAME = "NAME : /[^\\W\\d][\\w-]*/"
+
+
+@functools.lru_cache(maxsize=1)
+def _hcl2_parser() -> Lark:
+    """hcl2 7.3.1's Lark grammar (LALR, positions), with Unicode identifiers."""
+    with open(os.path.join(os.path.dirname(hcl2.__file__), "hcl2.lark"), encoding="utf-8") as handle:
+        grammar = handle.read()
+    if _ASCII_NAME in grammar:
+        grammar = grammar.replace(_ASCII_NAME, _UNICODE_NAME)
+    return Lark(grammar, parser="lalr", propagate_positions=True, cache=True)
+
+
 class HclSyntaxError(Exception):
     def __init__(self, message: str, line: int):
         super().__init__(message)
         self.line = line
 
 
+_HEREDOC_OPEN = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9._-]*)[ \t]*$")
+
+
+def normalize_heredocs(text: str) -> str:
+    """Terraform accepts whitespace after a heredoc's opening marker and after its closing
+    marker (``POLICY   ``); the grammar wants the marker alone on its line. Strip that
+    whitespace on exactly those lines (line numbers are unchanged)."""
+    if "<<" not in text:
+        return text
+    lines = text.split("\n")
+    marker = None
+    for number, line in enumerate(lines):
+        if marker is None:
+            match = _HEREDOC_OPEN.search(line)
+            if match:
+                marker = match.group(1)
+                lines[number] = line.rstrip(" \t")
+        elif line.strip(" \t") == marker:
+            lines[number] = line.rstrip(" \t")
+            marker = None
+    return "\n".join(lines)
+
+
 def parse_blocks(text: str, path: str) -> tuple[tuple, tuple]:
     """Parse one HCL file: (blocks, problems). A syntax error is a Problem, never an exception."""
+    text = normalize_heredocs(text)
     try:
         tree = _hcl2_parser().parse(_template.mask_directive_quotes(text) + "\n")
         return _Converter(path, text).body_blocks(tree.children[0]), ()
     except UnexpectedInput as err:
-        return (), (_syntax_problem(err, path),)
+        return (), (_syntax_problem(err, path, text),)
     except HclSyntaxError as err:
         return (), (Problem(path, err.line, str(err)),)
     except (LarkError, RecursionError, ValueError) as err:
@@ -47,6 +91,7 @@ def parse_blocks(text: str, path: str) -> tuple[tuple, tuple]:
 
 def parse_attributes(text: str, path: str) -> tuple[dict, tuple]:
     """Parse a .tfvars file: top-level attributes only -> ({name: Attribute}, problems)."""
+    text = normalize_heredocs(text)
     try:
         tree = _hcl2_parser().parse(text + "\n")
         converter = _Converter(path, text)
@@ -56,7 +101,7 @@ def parse_attributes(text: str, path: str) -> tuple[dict, tuple]:
                                  blocks[0].location.start_line)
         return attributes, ()
     except UnexpectedInput as err:
-        return {}, (_syntax_problem(err, path),)
+        return {}, (_syntax_problem(err, path, text),)
     except HclSyntaxError as err:
         return {}, (Problem(path, err.line, str(err)),)
     except (LarkError, RecursionError, ValueError) as err:
@@ -81,19 +126,55 @@ def parse_template(text: str, line: int = 1, quoted: bool = False):
         raise HclSyntaxError(f"invalid template: {err}", line) from None
 
 
-def _syntax_problem(err: UnexpectedInput, path: str) -> Problem:
+def _syntax_problem(err: UnexpectedInput, path: str, text: str = "") -> Problem:
     line = max(1, getattr(err, "line", 1) or 1)
     token = getattr(err, "token", None)
+    unclosed = _unclosed_line(text) if text else None
+    if unclosed is not None and (token is None or getattr(token, "type", "") == "$END" or unclosed < line):
+        return Problem(path, unclosed, f"syntax error: the block or brace opened at line {unclosed} is never "
+                                       "closed (a '}' is missing)")
     if token is not None and getattr(token, "type", "") == "$END":
         what = "unexpected end of file"
     elif token is not None:
-        text = str(token).strip() or token.type
-        what = f"unexpected {text[:40]!r}"
+        text_of = (str(token).strip().splitlines() or [token.type])[0]
+        what = f"unexpected {text_of[:40]!r}"
     elif getattr(err, "char", None):
         what = f"unexpected character {err.char!r}"
     else:
         what = _short(err)
     return Problem(path, line, f"syntax error at line {line}, column {getattr(err, 'column', 0)}: {what}")
+
+
+def _unclosed_line(text: str) -> int | None:
+    """The line of the outermost '{' that is never closed, skipping strings, comments and heredocs."""
+    stack: list = []
+    heredoc = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if heredoc is not None:
+            if line.strip() == heredoc:
+                heredoc = None
+            continue
+        in_string, escaped = False, False
+        for position, char in enumerate(line):
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char == "#" or line.startswith("//", position):
+                break
+            elif char == "{":
+                stack.append(number)
+            elif char == "}" and stack:
+                stack.pop()
+        match = _HEREDOC_OPEN.search(line)
+        if match and not in_string:
+            heredoc = match.group(1)
+    return stack[0] if stack else None
 
 
 def _short(err: Exception) -> str:
