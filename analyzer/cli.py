@@ -45,7 +45,7 @@ def main():
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "json", "sarif", "markdown"]),
               default=None, help="Output format (default: from the --output extension, else text).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
-@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None,
+@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES, case_sensitive=False), default=None,
               help="Lowest severity that makes the exit code 1 (default: low; 'none' never fails).")
 @click.option("--var-file", multiple=True, type=click.Path(exists=True, dir_okay=False), help="A .tfvars file.")
 @click.option("--var", "cli_vars", multiple=True, help="A variable value, NAME=VALUE.")
@@ -80,6 +80,9 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
     if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
         raise click.BadParameter(f"the directory of {output!r} does not exist", param_hint="'--output'")
     from analyzer.config import load_config
+    from analyzer.model import Problem
+    from analyzer.rules.loader import default_rule_dirs, load_ruleset
+    from analyzer.rules.select import split_selectors
     from analyzer.report.formats import FORMATTERS
     from analyzer.report.summary import SEVERITY_RANK, effective_status, rules_by_id
     from analyzer.scan import ScanOptions
@@ -89,17 +92,26 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         if "=" not in assignment:
             raise click.UsageError(f"--var {assignment!r} must be NAME=VALUE")
     config, config_problems = load_config(config_path)
-    fail_on = fail_on or config.fail_on or "low"
+    fail_on = (fail_on or config.fail_on or "low").lower()
     unknown_mode = unknown_mode or config.unknown or "report"
+    only, skip, enable = split_selectors(only), split_selectors(skip), split_selectors(enable)
+    ruleset = load_ruleset(default_rule_dirs(tuple(rule_dirs) + config.rules, not no_bundled_rules))
+    usage_errors = selector_errors(ruleset.rules, only=only, skip=skip, enable=enable)
+    if usage_errors:
+        raise click.UsageError("\n".join(usage_errors))
+    config_problems = list(config_problems) + [
+        Problem(config.path or ".tfattest.yaml", 1, message, "config-error")
+        for message in selector_errors(ruleset.rules, only=config.only, skip=config.skip, enable=config.enable,
+                                       exceptions=tuple(e.rule for e in config.exceptions if e.rule != "*"))]
     options = ScanOptions(
         var_files=tuple(var_file), cli_vars=tuple(cli_vars), rule_dirs=tuple(rule_dirs) + config.rules,
-        bundled_rules=not no_bundled_rules, only=tuple(only) or config.only, skip=tuple(skip) + config.skip,
-        enable=tuple(enable) + config.enable,
+        bundled_rules=not no_bundled_rules, only=only or config.only, skip=skip + config.skip,
+        enable=enable + config.enable,
         account_scope=bool(account_scope) or config.account_scope,
         forbid_inline_ignores=config.forbid_inline_ignores, exceptions=config.exceptions,
         extra_options={"fail_on": fail_on, "unknown": unknown_mode}, plans=tuple(plans), changed_only=changed_only,
     )
-    report = run_scan(list(paths) or ([] if plans else ["."]), options)
+    report = run_scan(list(paths) or ([] if plans else ["."]), options, ruleset)
     if config_problems:
         from dataclasses import replace
         report = replace(report, problems=tuple(config_problems) + report.problems)
@@ -134,6 +146,21 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
     failing = [r for r in report.results if effective_status(r, unknown_mode) == "fail" and r.rule_id in rules
                and SEVERITY_RANK[rules[r.rule_id].severity] >= threshold]
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def selector_errors(rules, only=(), skip=(), enable=(), exceptions=()) -> list[str]:
+    """A message per selector that names nothing (with a "did you mean" suggestion)."""
+    from analyzer.rules.select import unknown_selector, vocabulary
+
+    vocab = vocabulary(rules)
+    errors = []
+    for flag, selectors, kinds in (("--only", only, None), ("--skip", skip, None), ("--enable", enable, ("rule id",)),
+                                   ("exception rule", exceptions, ("rule id",))):
+        for selector in selectors:
+            message = unknown_selector(selector, rules, kinds or tuple(vocab), vocab)
+            if message:
+                errors.append(f"{flag}: {message}")
+    return errors
 
 
 @main.command("rules")

@@ -178,6 +178,11 @@ class Report:
     options: dict
     resource_count: int = 0
     suppression_problems: tuple = ()
+    # Inline ignores and config exceptions that suppressed nothing: dicts {source, kind, rules, message}.
+    stale_suppressions: tuple = ()
+    # Resources no enabled rule covers: dicts {provider, type (None: the whole provider), resources,
+    # files, message}; informational, not a problem (see report/coverage.py).
+    not_checked: tuple = ()
     change_set: tuple = ()
     ruleset_digest: str = ""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import os
 from dataclasses import dataclass, replace
 
@@ -15,10 +16,11 @@ from analyzer.load.plan import looks_like_plan
 from analyzer.load.variables import root_variables
 from analyzer.model import InputFile, Location, Problem, Report
 from analyzer.plan_scan import plan_scope
+from analyzer.rules.coverage import not_checked
 from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
 from analyzer.rules.loader import RuleSet, default_rule_dirs, load_ruleset
 from analyzer.rules.select import select_rules
-from analyzer.suppress import exception_decision, inline_decision
+from analyzer.suppress import exception_decision, inline_decision, stale_suppressions
 
 FINDING_STATUSES = ("fail", "unknown")
 
@@ -177,6 +179,9 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
     plan_sources = paths[0] if options.plans and len(paths) == 1 and os.path.isdir(paths[0]) else None
     if plan_sources:
         paths = []
+    ignored = [p for p in paths if os.path.isfile(p) and not is_terraform_file(p)
+               and not p.endswith((".tfvars", ".tfvars.json"))]
+    paths = [p for p in paths if p not in ignored]
     roots, target_files = root_modules(paths, cache) if paths else ([], set())
     scopes = list(_plan_scopes(plans, plan_sources, project, rules, options, source_root))
     scopes += list(_module_scopes(roots, project, rules, options, source_root))
@@ -187,7 +192,9 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
     files = cache.all_files()
     problems = list(rule_problems) + [p for scope in scopes for p in scope.problems] + account_problems
     problems += [p for parsed in files for p in parsed.problems] + project.problems
-    if not scopes:
+    problems += [Problem(path, 1, "not a Terraform file (.tf, .tf.json, .tfvars) or plan: not scanned",
+                         "non-terraform") for path in ignored]
+    if not scopes and not ignored:
         problems += [Problem(path, 1, "no Terraform files (.tf, .tf.json) or plan found here", "no-input")
                      for path in paths or ["."]]
     if target_files:
@@ -198,6 +205,16 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
     suppressions = [] if options.forbid_inline_ignores else [
         replace(s, path=_relative(s.path, source_root)) for f in files for s in f.suppressions]
     results, suppression_problems = _apply_suppressions(results, suppressions, options, today)
+    known = {rule.id for rule in ruleset.rules}
+    for item in suppressions:
+        unknown = [rule for rule in item.rule_ids if rule != "all" and rule not in known]
+        for rule in unknown:
+            suggestion = difflib.get_close_matches(rule.upper(), sorted(known), n=1)
+            suppression_problems.append(f"{item.path}:{item.line}: tfattest:ignore names unknown rule {rule!r}"
+                                        + (f"; did you mean {suggestion[0]}?" if suggestion else ""))
+    stale = [] if target_files or options.changed_only else stale_suppressions(
+        suppressions, options.exceptions, results, {rule.id for rule in rules})
+    suppression_problems += [f"{item['source']}: {item['message']}" for item in stale]
     if options.forbid_inline_ignores:
         suppression_problems += [f"{_relative(s.path, source_root)}:{s.line}: inline ignores are forbidden by "
                                  "policy (forbid_inline_ignores); this comment suppresses nothing"
@@ -216,6 +233,10 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
                  **(options.extra_options or {})},
         resource_count=sum(1 for scope in scopes for r in scope.resources if r.mode == "managed"),
         suppression_problems=tuple(suppression_problems),
+        stale_suppressions=tuple(stale),
+        not_checked=tuple(not_checked(rules, [r for scope in scopes for r in scope.resources
+                                              if not target_files or os.path.normpath(os.path.abspath(
+                                                  r.location.path)) in target_files])),
         change_set=tuple(c for scope in scopes for c in scope.changes),
         ruleset_digest=ruleset.digest,
     )
