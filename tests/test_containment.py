@@ -61,3 +61,19 @@ def test_output_in_missing_directory_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["scan", root, "-o", str(tmp_path / "missing" / "x.sarif")])
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_many_files_one_broken_keeps_every_other_finding(tmp_path):
+    import json
+
+    files = {f"svc{i:02}/main.tf": f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "b{i}"\n}}\n' for i in range(40)}
+    files["svc07/main.tf"] = 'resource "aws_s3_bucket" "b7" {\n  bucket = \n'  # does not parse
+    files["svc13/main.tf"] = 'resource "aws_s3_bucket" "b13" {\n  bucket = data.aws_caller_identity.me.id\n}\n'
+    root = _tree(tmp_path, files)
+    result = CliRunner().invoke(main, ["scan", root, "--only", "AWS-S3-002", "-f", "json"])
+    assert result.exit_code == 3, result.output
+    report = json.loads(result.stdout)
+    failing = {r["address"] for r in report["results"] if r["status"] == "fail"}
+    assert failing == {f"aws_s3_bucket.b{i}" for i in range(40) if i != 7}
+    kinds = {(p["path"], p["kind"]) for p in report["problems"]}
+    assert ("svc07/main.tf", "parse-error") in kinds and ("svc13/main.tf", "validate-error") in kinds
