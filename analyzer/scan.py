@@ -163,6 +163,11 @@ def _failed_scope(path, source_root, err, what) -> EvaluatedScope:
 def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = None) -> Report:
     """Scan ``paths``. ``ruleset`` is loaded from ``options`` when not given; callers that scan
     many times (tests, the pre-commit hook over several roots) load it once and pass it."""
+    with limits.deeper_recursion():
+        return _scan(paths, options, ruleset)
+
+
+def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
     paths = list(paths)
     started = _dt.datetime.now(_dt.timezone.utc)
     today = options.today or started.date()

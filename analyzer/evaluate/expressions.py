@@ -42,7 +42,8 @@ def evaluate(expression, scope):
         limits.BUDGET.hits.append(str(err))
         return Unknown(f"limit exceeded: {err}")
     except RecursionError:
-        message = "expression nesting too deep to evaluate (TFATTEST_MAX_EXPRESSION_DEPTH)"
+        message = ("references or expressions nested too deep to evaluate (a chain of locals, variables or "
+                   "module outputs; TFATTEST_RECURSION_LIMIT)")
         limits.BUDGET.hits.append(message)
         return Unknown(message)
 

@@ -28,12 +28,33 @@ MAX_STRING = _env_int("TFATTEST_MAX_STRING", 4 * 1024 * 1024)
 MAX_MODULE_DEPTH = _env_int("TFATTEST_MAX_MODULE_DEPTH", 16)
 # Brackets/parentheses/braces nested inside one another in one file (checked before parsing).
 MAX_EXPRESSION_DEPTH = _env_int("TFATTEST_MAX_EXPRESSION_DEPTH", 100)
+# Python frames the evaluator may use: references are followed recursively (a chain of locals,
+# variables and module outputs), ~15 frames a link. Raised for the scan from Python's default
+# 1000 (safe with the usual 8 MB stack); deeper chains hit RecursionError, reported as a limit.
+RECURSION_LIMIT = _env_int("TFATTEST_RECURSION_LIMIT", 20_000)
 # Evaluation steps (function calls, for-expression and template iterations) per root module.
 MAX_EVAL_STEPS = _env_int("TFATTEST_MAX_EVAL_STEPS", 1_000_000)
 
 
 class LimitExceeded(Exception):
     """A cap was hit. Not an EvalError: try()/can() must not swallow it, it is reported."""
+
+
+class deeper_recursion:
+    """Context manager: the scan runs with RECURSION_LIMIT (never lowering the current limit)."""
+
+    def __enter__(self):
+        import sys
+
+        self.previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(self.previous, RECURSION_LIMIT))
+        return self
+
+    def __exit__(self, *exc):
+        import sys
+
+        sys.setrecursionlimit(self.previous)
+        return False
 
 
 def instances_message(count: int) -> str:
