@@ -178,6 +178,13 @@ def list_rules(output_format, provider, tsc, control, rule_dirs):
     from analyzer.rules.loader import bundled_rules_dir, load_rules
 
     rules, problems = load_rules([bundled_rules_dir(), *rule_dirs])
+    from analyzer.rules.select import unknown_selector
+
+    for flag, value, kind in (("--provider", provider, "provider"), ("--tsc", tsc, "TSC criterion"),
+                              ("--control", control, "control")):
+        message = unknown_selector(value, rules, (kind,)) if value else None
+        if message:
+            raise click.UsageError(f"{flag}: {message}")
     for problem in problems:
         click.echo(f"error: {problem.path}:{problem.line}: {problem.message}", err=True)
     if provider:

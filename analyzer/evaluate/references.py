@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from analyzer import expr as E
 from analyzer.evaluate.expressions import EvalError, evaluate_strict
+from analyzer.evaluate.limits import LimitExceeded
 from analyzer.addresses import instance_key_suffix, split_instance
 from analyzer.contain import internal_problem
 from analyzer.evaluate.module import META_ARGUMENTS, META_BLOCKS, Scope
@@ -106,7 +107,7 @@ def _resource_targets(module, key, rest, scope) -> set:
     if rest and isinstance(rest[0], E.Index):
         try:
             index = evaluate_strict(rest[0].key, scope)
-        except EvalError:
+        except (EvalError, LimitExceeded, RecursionError):
             return all_addresses
         if not isinstance(index, Unknown):
             specific = base + instance_key_suffix(index)
@@ -122,7 +123,7 @@ def _module_targets(module, name, rest, scope, seen) -> set:
             index = evaluate_strict(rest[0].key, scope)
             if not isinstance(index, Unknown):
                 children = [(k, c) for k, c in children if k == index or str(k) == str(index)]
-        except EvalError:
+        except (EvalError, LimitExceeded, RecursionError):
             pass
         rest = rest[1:]
     elif rest and isinstance(rest[0], E.Splat):
