@@ -127,26 +127,48 @@ def parse_template(text: str, line: int = 1, quoted: bool = False):
 
 
 def _syntax_problem(err: UnexpectedInput, path: str, text: str = "") -> Problem:
+    """A syntax error in words a user understands, at the line where the problem starts: an
+    unclosed bracket at its opening line, an attribute without a value at its line."""
     line = max(1, getattr(err, "line", 1) or 1)
+    column = getattr(err, "column", 0)
     token = getattr(err, "token", None)
-    unclosed = _unclosed_line(text) if text else None
-    if unclosed is not None and (token is None or getattr(token, "type", "") == "$END" or unclosed < line):
-        return Problem(path, unclosed, f"syntax error: the block or brace opened at line {unclosed} is never "
-                                       "closed (a '}' is missing)")
-    if token is not None and getattr(token, "type", "") == "$END":
+    at_end = token is not None and getattr(token, "type", "") == "$END"
+    unclosed = _unclosed_bracket(text) if text else None
+    if unclosed is not None and (at_end or unclosed[0] <= line):
+        opened, bracket = unclosed
+        what = "block or object" if bracket == "{" else "list or index" if bracket == "[" else "parenthesis"
+        return Problem(path, opened, f"syntax error: the {what} opened with {bracket!r} at line {opened} is never "
+                                     f"closed (a {_CLOSING[bracket]!r} is missing)")
+    lines = text.split("\n") if text else []
+    source = lines[line - 1].split("#")[0].rstrip() if 0 < line <= len(lines) else ""
+    if line > 1 and source.strip().startswith(("}", "]", ")")) and lines[line - 2].split("#")[0].rstrip():
+        previous = lines[line - 2].split("#")[0].rstrip()
+        if previous.endswith(("=", "+", "-", "*", "/", "%", "&&", "||", "?", ":", "==", "!=", ">", "<", ".")):
+            line, source, column = line - 1, previous, len(previous)  # the incomplete line, not the brace
+    if source.count('"') % 2 == 1 and '"""' not in source:
+        what = "a string is not closed (a '\"' is missing on this line)"
+    elif source.endswith("="):
+        what = "an attribute has no value after '='"
+    elif source.endswith(("+", "-", "*", "/", "%", "&&", "||", "?", ":", "==", "!=", ">", "<", ",", ".")):
+        what = f"the expression is incomplete (the line ends with {source.split()[-1][-2:].strip()!r})"
+    elif at_end:
         what = "unexpected end of file"
     elif token is not None:
-        text_of = (str(token).strip().splitlines() or [token.type])[0]
-        what = f"unexpected {text_of[:40]!r}"
+        shown = (str(token).strip().splitlines() or [""])[0]
+        what = f"unexpected {shown[:40]!r}" if shown else "unexpected end of line"
     elif getattr(err, "char", None):
         what = f"unexpected character {err.char!r}"
     else:
         what = _short(err)
-    return Problem(path, line, f"syntax error at line {line}, column {getattr(err, 'column', 0)}: {what}")
+    return Problem(path, line, f"syntax error at line {line}, column {column}: {what}")
 
 
-def _unclosed_line(text: str) -> int | None:
-    """The line of the outermost '{' that is never closed, skipping strings, comments and heredocs."""
+_CLOSING = {"{": "}", "[": "]", "(": ")"}
+
+
+def _unclosed_bracket(text: str) -> tuple[int, str] | None:
+    """(line, bracket) of the first bracket that is never closed or is closed by the wrong kind,
+    skipping strings, comments and heredoc bodies; None when the brackets balance."""
     stack: list = []
     heredoc = None
     for number, line in enumerate(text.split("\n"), start=1):
@@ -167,14 +189,22 @@ def _unclosed_line(text: str) -> int | None:
                 in_string = True
             elif char == "#" or line.startswith("//", position):
                 break
-            elif char == "{":
-                stack.append(number)
-            elif char == "}" and stack:
+            elif char in _CLOSING:
+                stack.append((number, char, len(line) - len(line.lstrip())))
+            elif char in ")]}":
+                if not stack:
+                    continue  # a stray closer: the parser's own message says where
+                opened, bracket, indent = stack[-1]
+                starts_line = not line[:position].strip()
+                # A closer of the wrong kind, or one that starts a line indented less than the
+                # line that opened the bracket: that bracket was left open (`x = {a = 1` ... `}`).
+                if _CLOSING[bracket] != char or (starts_line and position < indent):
+                    return opened, bracket
                 stack.pop()
         match = _HEREDOC_OPEN.search(line)
         if match and not in_string:
             heredoc = match.group(1)
-    return stack[0] if stack else None
+    return stack[0][:2] if stack else None
 
 
 def _short(err: Exception) -> str:
