@@ -33,6 +33,7 @@ def module_problems(module, child_outputs) -> list[Problem]:
     module called ``name`` when its source is on disk, else None."""
     problems: list[Problem] = []
     problems += _duplicates(module.files)
+    ephemeral = {tuple(b.labels) for f in module.files for b in f.blocks if b.type == "ephemeral"}
     for parsed in module.files:
         for block in parsed.blocks:
             if block.type in SKIPPED_TOP_BLOCKS:
@@ -45,7 +46,7 @@ def module_problems(module, child_outputs) -> list[Problem]:
                 for traversal in E.traversals(attribute.expr):
                     if traversal.root in bound:
                         continue
-                    message = _undeclared(module, traversal, child_outputs)
+                    message = _undeclared(module, traversal, child_outputs, ephemeral)
                     if message:
                         problems.append(_problem(attribute.location, message))
     return problems
@@ -84,7 +85,7 @@ def _name(step):
     return step.name if isinstance(step, E.GetAttr) else None
 
 
-def _undeclared(module, traversal, child_outputs) -> str | None:
+def _undeclared(module, traversal, child_outputs, ephemeral=frozenset()) -> str | None:
     root, steps = traversal.root, traversal.steps
     if root in BUILT_IN_ROOTS or not steps:
         return None
@@ -111,6 +112,11 @@ def _undeclared(module, traversal, child_outputs) -> str | None:
         if output is None or outputs is None or output in outputs:
             return None
         return f"module.{first} has no output {output!r}"
+    if root == "ephemeral":  # ephemeral resources (Terraform 1.10): ephemeral.<type>.<name>
+        second = _name(steps[1]) if len(steps) > 1 else None
+        if second is None or (first, second) in ephemeral:
+            return None
+        return f"reference to undeclared ephemeral resource ephemeral.{first}.{second}"
     if ("managed", root, first) in module.resources:
         return None
     return f"reference to undeclared resource {root}.{first}"
