@@ -208,6 +208,8 @@ class ModuleInstance:
         real = os.path.realpath(candidate)
         if not (real == self.project.scan_root or real.startswith(self.project.scan_root + os.sep)):
             raise EvalError(f"file {path!r} is outside the scanned directory")
+        if not os.path.isfile(real):  # a directory, FIFO or device: reading could hang
+            raise EvalError(f"file {path!r} is not a regular file")
         try:
             if os.path.getsize(real) > MAX_FILE_READ:
                 raise EvalError(f"file {path!r} is too large")

@@ -195,7 +195,8 @@ def tfvars_files(directory: str) -> list[str]:
         listing = sorted(os.listdir(directory))
     except OSError:
         listing = []
-    names += [n for n in listing if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    names += [n for n in listing if n.endswith((".auto.tfvars", ".auto.tfvars.json"))
+              and os.path.isfile(os.path.join(directory, n))]  # never a FIFO or device: reading would hang
     return [os.path.join(directory, n) for n in names]
 
 
