@@ -87,10 +87,12 @@ def load_config(path: str | None) -> tuple[Config, list]:
     try:
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle) or {}
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError, RecursionError, yaml.YAMLError) as err:
         mark = getattr(err, "problem_mark", None)
         return Config(), [Problem(path, mark.line + 1 if mark else 1, f"invalid config: {err}", "config-error")]
-    if isinstance(data, dict) and isinstance(data.get("fail_on"), str):
+    if not isinstance(data, dict):
+        return Config(), [Problem(path, 1, "config must be a mapping of settings", "config-error")]
+    if isinstance(data.get("fail_on"), str):
         data["fail_on"] = data["fail_on"].lower()  # severities are case-insensitive
     errors = list(jsonschema.Draft7Validator(SCHEMA).iter_errors(data))
     if errors:

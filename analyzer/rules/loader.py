@@ -105,8 +105,8 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         return None, Problem(path, line, f"invalid YAML: {getattr(err, 'problem', err)}", "rule-error")
-    except (OSError, UnicodeDecodeError) as err:
-        return None, Problem(path, 1, f"cannot read rule file: {err}", "rule-error")
+    except (OSError, UnicodeDecodeError, RecursionError) as err:
+        return None, Problem(path, 1, f"cannot read rule file: {type(err).__name__}: {err}", "rule-error")
     if not isinstance(document, dict):
         return None, Problem(path, 1, "a rule file must hold a mapping", "rule-error")
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
