@@ -80,7 +80,8 @@ def parse_blocks(text: str, path: str) -> tuple[tuple, tuple]:
     text = normalize_heredocs(text)
     try:
         tree = _hcl2_parser().parse(_template.mask_directive_quotes(text) + "\n")
-        return _Converter(path, text).body_blocks(tree.children[0]), ()
+        converter = _Converter(path, text)
+        return converter.body_blocks(tree.children[0]), tuple(converter.problems)
     except UnexpectedInput as err:
         return (), (_syntax_problem(err, path, text),)
     except HclSyntaxError as err:
@@ -99,7 +100,7 @@ def parse_attributes(text: str, path: str) -> tuple[dict, tuple]:
         if blocks:
             raise HclSyntaxError("blocks are not allowed in a variable definitions file",
                                  blocks[0].location.start_line)
-        return attributes, ()
+        return attributes, tuple(converter.problems)
     except UnexpectedInput as err:
         return {}, (_syntax_problem(err, path, text),)
     except HclSyntaxError as err:
@@ -232,6 +233,7 @@ class _CondMarker:
 
 class _Converter:
     def __init__(self, path: str, text: str = ""):
+        self.problems: list = []  # what Terraform rejects but does not stop the conversion
         self.path = path
         self.text = text
         self.lines = text.splitlines()
@@ -272,8 +274,13 @@ class _Converter:
             if child.data == "attribute":
                 name = self.identifier(child.children[0])
                 if name in attributes:
-                    line = child.meta.line
-                    raise HclSyntaxError(f"attribute {name!r} defined twice", line)
+                    # Terraform rejects the file; the rest of it is still worth checking: keep the
+                    # first definition and report the second (blocking).
+                    self.problems.append(Problem(
+                        self.path, child.meta.line, f"attribute {name!r} defined twice (first at line "
+                        f"{attributes[name].location.start_line}; terraform validate rejects this; the first "
+                        "one is used)", "validate-error"))
+                    continue
                 value = self.expression(_significant(child.children)[-1])
                 attributes[name] = Attribute(name, value, self.location(child))
             elif child.data == "block":
