@@ -13,7 +13,28 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 SEVERITY_CHOICES = ["critical", "high", "medium", "low", "none"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _ContainedGroup(click.Group):
+    """Whatever escapes a command (a defect) ends in one line and exit 3, never a traceback and
+    Python's exit 1; ``--debug`` (or TFATTEST_DEBUG=1) prints the traceback too."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as err:  # noqa: BLE001 - the last line of defence
+            if ctx.meta.get("tfattest.debug") or os.environ.get("TFATTEST_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            first = (str(err).strip().splitlines() or [""])[0][:300]
+            click.echo(f"error: internal error: {type(err).__name__}: {first} (the scan is incomplete; "
+                       "rerun with --debug for the traceback)", err=True)
+            sys.exit(EXIT_INCOMPLETE)
+
+
+@click.group(cls=_ContainedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tfattest")
 def main():
     """tfattest: check Terraform before it is deployed, with SOC 2 TSC references."""
@@ -24,7 +45,7 @@ def main():
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "json", "sarif", "markdown"]),
               default=None, help="Output format (default: from the --output extension, else text).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
-@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None,
+@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES, case_sensitive=False), default=None,
               help="Lowest severity that makes the exit code 1 (default: low; 'none' never fails).")
 @click.option("--var-file", multiple=True, type=click.Path(exists=True, dir_okay=False), help="A .tfvars file.")
 @click.option("--var", "cli_vars", multiple=True, help="A variable value, NAME=VALUE.")
@@ -45,10 +66,26 @@ def main():
 @click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
 @click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False),
               help="Write this scan's change record (<sha256>.json + .md) into DIR (docs/evidence.md).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--max-instances", type=click.IntRange(min=1), default=None,
+              help="Cap on instances per count/for_each (default 10000; env TFATTEST_MAX_INSTANCES).")
+@click.option("--max-steps", type=click.IntRange(min=1), default=None,
+              help="Cap on evaluation steps per root module (default 1000000; env TFATTEST_MAX_EVAL_STEPS).")
 def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode, rule_dirs,
-         no_bundled_rules, account_scope, plans, changed_only, config_path, color, evidence_dir):
+         no_bundled_rules, account_scope, plans, changed_only, config_path, color, evidence_dir, debug, max_instances,
+         max_steps):
     """Scan Terraform in PATHS (directories or files; default: .)."""
+    from analyzer.evaluate import limits
+
+    limits.set_limits(max_instances=max_instances, max_eval_steps=max_steps)
+    debug = debug or bool(os.environ.get("TFATTEST_DEBUG"))
+    click.get_current_context().meta["tfattest.debug"] = debug
+    if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.BadParameter(f"the directory of {output!r} does not exist", param_hint="'--output'")
     from analyzer.config import load_config
+    from analyzer.model import Problem
+    from analyzer.rules.loader import default_rule_dirs, load_ruleset
+    from analyzer.rules.select import split_selectors
     from analyzer.report.formats import FORMATTERS
     from analyzer.report.summary import SEVERITY_RANK, effective_status, rules_by_id
     from analyzer.scan import ScanOptions
@@ -58,17 +95,26 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         if "=" not in assignment:
             raise click.UsageError(f"--var {assignment!r} must be NAME=VALUE")
     config, config_problems = load_config(config_path)
-    fail_on = fail_on or config.fail_on or "low"
+    fail_on = (fail_on or config.fail_on or "low").lower()
     unknown_mode = unknown_mode or config.unknown or "report"
+    only, skip, enable = split_selectors(only), split_selectors(skip), split_selectors(enable)
+    ruleset = load_ruleset(default_rule_dirs(tuple(rule_dirs) + config.rules, not no_bundled_rules))
+    usage_errors = selector_errors(ruleset.rules, only=only, skip=skip, enable=enable)
+    if usage_errors:
+        raise click.UsageError("\n".join(usage_errors))
+    config_problems = list(config_problems) + [
+        Problem(config.path or ".tfattest.yaml", 1, message, "config-error")
+        for message in selector_errors(ruleset.rules, only=config.only, skip=config.skip, enable=config.enable,
+                                       exceptions=tuple(e.rule for e in config.exceptions if e.rule != "*"))]
     options = ScanOptions(
         var_files=tuple(var_file), cli_vars=tuple(cli_vars), rule_dirs=tuple(rule_dirs) + config.rules,
-        bundled_rules=not no_bundled_rules, only=tuple(only) or config.only, skip=tuple(skip) + config.skip,
-        enable=tuple(enable) + config.enable,
+        bundled_rules=not no_bundled_rules, only=only or config.only, skip=skip + config.skip,
+        enable=enable + config.enable,
         account_scope=bool(account_scope) or config.account_scope,
         forbid_inline_ignores=config.forbid_inline_ignores, exceptions=config.exceptions,
         extra_options={"fail_on": fail_on, "unknown": unknown_mode}, plans=tuple(plans), changed_only=changed_only,
     )
-    report = run_scan(list(paths) or ([] if plans else ["."]), options)
+    report = run_scan(list(paths) or ([] if plans else ["."]), options, ruleset)
     if config_problems:
         from dataclasses import replace
         report = replace(report, problems=tuple(config_problems) + report.problems)
@@ -79,8 +125,12 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
                                                  and "NO_COLOR" not in os.environ)
     rendered = FORMATTERS[output_format](report, unknown_mode, use_color)
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(rendered)
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(rendered)
+        except OSError as err:
+            click.echo(f"error: cannot write {output}: {err.strerror or err}", err=True)
+            sys.exit(EXIT_INCOMPLETE)
         if output_format != "text":
             from analyzer.report.text import summary_lines
             click.echo("\n".join(summary_lines(report, unknown_mode)), err=True)
@@ -90,6 +140,8 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         if output_format != "text" or output:
             label = "error" if problem.blocking else "warning"
             click.echo(f"{label}: {problem.path}:{problem.line}: {problem.message}", err=True)
+        if debug and problem.detail:
+            click.echo(problem.detail, err=True)
     rules = rules_by_id(report)
     threshold = SEVERITY_RANK.get(fail_on, 99)
     failing = [r for r in report.results if effective_status(r, unknown_mode) == "fail" and r.rule_id in rules
@@ -111,6 +163,21 @@ def _write_evidence(report, directory: str, exit_code: int, unknown_mode: str) -
     click.echo(f"evidence: {json_path} (review summary {markdown_path})", err=True)
 
 
+def selector_errors(rules, only=(), skip=(), enable=(), exceptions=()) -> list[str]:
+    """A message per selector that names nothing (with a "did you mean" suggestion)."""
+    from analyzer.rules.select import unknown_selector, vocabulary
+
+    vocab = vocabulary(rules)
+    errors = []
+    for flag, selectors, kinds in (("--only", only, None), ("--skip", skip, None), ("--enable", enable, ("rule id",)),
+                                   ("exception rule", exceptions, ("rule id",))):
+        for selector in selectors:
+            message = unknown_selector(selector, rules, kinds or tuple(vocab), vocab)
+            if message:
+                errors.append(f"{flag}: {message}")
+    return errors
+
+
 @main.command("rules")
 @click.option("--format", "-f", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table")
 @click.option("--provider", help="Only rules for this provider (aws, gcp, azure).")
@@ -126,6 +193,13 @@ def list_rules(output_format, provider, tsc, control, rule_dirs):
     from analyzer.rules.loader import bundled_rules_dir, load_rules
 
     rules, problems = load_rules([bundled_rules_dir(), *rule_dirs])
+    from analyzer.rules.select import unknown_selector
+
+    for flag, value, kind in (("--provider", provider, "provider"), ("--tsc", tsc, "TSC criterion"),
+                              ("--control", control, "control")):
+        message = unknown_selector(value, rules, (kind,)) if value else None
+        if message:
+            raise click.UsageError(f"{flag}: {message}")
     for problem in problems:
         click.echo(f"error: {problem.path}:{problem.line}: {problem.message}", err=True)
     if provider:

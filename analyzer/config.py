@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from analyzer.model import Problem
+from analyzer.rules.select import split_selectors
 
 CONFIG_NAME = ".tfattest.yaml"
 
@@ -86,9 +87,13 @@ def load_config(path: str | None) -> tuple[Config, list]:
     try:
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle) or {}
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError, RecursionError, yaml.YAMLError) as err:
         mark = getattr(err, "problem_mark", None)
         return Config(), [Problem(path, mark.line + 1 if mark else 1, f"invalid config: {err}", "config-error")]
+    if not isinstance(data, dict):
+        return Config(), [Problem(path, 1, "config must be a mapping of settings", "config-error")]
+    if isinstance(data.get("fail_on"), str):
+        data["fail_on"] = data["fail_on"].lower()  # severities are case-insensitive
     errors = list(jsonschema.Draft7Validator(SCHEMA).iter_errors(data))
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "(top level)"
@@ -98,8 +103,8 @@ def load_config(path: str | None) -> tuple[Config, list]:
     exceptions = tuple(ConfigException(**{k: (str(v) if v is not None else None) for k, v in item.items()})
                        for item in data.get("exceptions", []))
     return Config(
-        fail_on=data.get("fail_on"), unknown=data.get("unknown"), only=tuple(data.get("only", ())),
-        skip=tuple(data.get("skip", ())), enable=tuple(data.get("enable", ())), account_scope=bool(data.get("account_scope", False)),
+        fail_on=data.get("fail_on"), unknown=data.get("unknown"), only=split_selectors(data.get("only", ())),
+        skip=split_selectors(data.get("skip", ())), enable=split_selectors(data.get("enable", ())), account_scope=bool(data.get("account_scope", False)),
         forbid_inline_ignores=bool(data.get("forbid_inline_ignores", False)),
         rules=tuple(os.path.join(base, r) for r in data.get("rules", ())), exceptions=exceptions, path=path,
     ), []

@@ -34,21 +34,33 @@ class Block:
     location: Location
 
 
+# Problem kinds that do not make a scan incomplete (exit 3): the results already show what they
+# mean (a module `terraform init` has not downloaded: its outputs are Unknown), or they are
+# about what was not asked (a path with no Terraform, a non-Terraform file given explicitly).
+WARNING_KINDS = frozenset({"module-missing", "no-input", "non-terraform"})
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Input that could not be analyzed: a parse error, a bad plan, a bad rule file."""
+    """Input that could not be analyzed: a parse error, a bad plan, a bad rule file.
+
+    ``kind``: parse-error | read-error | rule-error | config-error | plan-error | module-missing |
+    no-input | non-terraform | validate-error (Terraform's own `validate` would reject it) |
+    limit-exceeded (a cap on work was hit, docs/architecture.md "Bad input") | internal-error
+    (an unexpected exception, contained to one module, resource or rule). ``detail`` holds a
+    traceback for internal errors, shown only with ``--debug``.
+    """
 
     path: str
     line: int
     message: str
-    # parse-error | read-error | rule-error | config-error | plan-error | module-missing | no-input
     kind: str = "parse-error"
+    detail: str = field(default="", compare=False, repr=False)
 
     @property
     def blocking(self) -> bool:
-        """Blocking problems make the scan incomplete (exit 3). A module that `terraform init`
-        has not downloaded is a warning: its outputs are Unknown, which results already show."""
-        return self.kind not in ("module-missing", "no-input")
+        """Blocking problems make the scan incomplete (exit 3)."""
+        return self.kind not in WARNING_KINDS
 
 
 @dataclass(frozen=True)
@@ -168,6 +180,11 @@ class Report:
     options: dict
     resource_count: int = 0
     suppression_problems: tuple = ()
+    # Inline ignores and config exceptions that suppressed nothing: dicts {source, kind, rules, message}.
+    stale_suppressions: tuple = ()
+    # Resources no enabled rule covers: dicts {provider, type (None: the whole provider), resources,
+    # files, message}; informational, not a problem (see report/coverage.py).
+    not_checked: tuple = ()
     change_set: tuple = ()
     ruleset_digest: str = ""
     # Every evaluated resource instance and reference (source, attribute, target): `tfattest query`.

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import os
 from functools import lru_cache
 from dataclasses import dataclass, replace
 
 from analyzer import __version__
+from analyzer.evaluate import limits
 from analyzer.evaluate.module import ModuleInstance, Project
 from analyzer.evaluate.references import all_instance_edges, narrow_edges
 from analyzer.graph import build_graph
@@ -16,10 +18,11 @@ from analyzer.load.variables import root_variables
 from analyzer.model import InputFile, Location, Problem, Report
 from analyzer.plan_scan import plan_scope
 from analyzer.provider_configs import provider_resources
+from analyzer.rules.coverage import not_checked
 from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
 from analyzer.rules.loader import RuleSet, default_rule_dirs, load_ruleset
 from analyzer.rules.select import select_rules
-from analyzer.suppress import exception_decision, inline_decision
+from analyzer.suppress import exception_decision, inline_decision, stale_suppressions
 
 FINDING_STATUSES = ("fail", "unknown")
 
@@ -109,31 +112,65 @@ class EvaluatedScope:
 
 def _plan_scopes(plans, source_dir, project, rules, options, source_root):
     for plan_path in plans:
-        scope = plan_scope(plan_path, source_dir, project)
-        graph = build_graph(scope.resources, narrow_edges(scope.edges, scope.resources))
-        results = evaluate_scope(rules, scope.resources, graph)
+        limits.BUDGET.reset()
+        try:
+            scope = plan_scope(plan_path, source_dir, project)
+            problems = list(scope.problems) + _leftover_limits(scope.anchor)
+            graph = build_graph(scope.resources, narrow_edges(scope.edges, scope.resources))
+            results = evaluate_scope(rules, scope.resources, graph, problems)
+        except Exception as err:  # noqa: BLE001 - contained: this plan is reported, the scan goes on
+            yield _failed_scope(plan_path, source_root, err, "the plan")
+            continue
         if options.changed_only:
             results = [r for r in results if r.change_action in ("create", "update", "replace")]
         plan_input = InputFile(_relative(os.path.abspath(plan_path), source_root), scope.sha256) \
             if scope.sha256 else None
         yield EvaluatedScope(_relative(plan_path, source_root), scope.anchor, scope.resources, graph,
-                             tuple(results), scope.changes, scope.problems, plan_input)
+                             tuple(results), scope.changes, tuple(problems), plan_input)
 
 
 def _module_scopes(roots, project, rules, options, source_root):
     for root in roots:
-        inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
-        module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
-        resources = tuple(module.instances(_relative(root, source_root)))
-        resources += tuple(provider_resources(module, _relative(root, source_root)))  # provider.aws ...
-        graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
+        limits.BUDGET.reset()
+        try:
+            inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
+            problems = list(var_problems)
+            module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
+            resources = tuple(module.instances(_relative(root, source_root)))
+            resources += tuple(provider_resources(module, _relative(root, source_root)))  # provider.aws ...
+            graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
+            problems += _leftover_limits(_anchor(module))
+            results = evaluate_scope(rules, resources, graph, problems)
+        except Exception as err:  # noqa: BLE001 - contained: this root module is reported, the others go on
+            yield _failed_scope(root, source_root, err, "the root module")
+            continue
         yield EvaluatedScope(_relative(root, source_root), _anchor(module), resources, graph,
-                             tuple(evaluate_scope(rules, resources, graph)), problems=tuple(var_problems))
+                             tuple(results), problems=tuple(problems))
+
+
+def _leftover_limits(anchor: Location) -> list:
+    """Caps hit outside a resource attribute (a module input, an output): at the scope's anchor."""
+    return [Problem(anchor.path, anchor.start_line, f"{message}; the value is Unknown", "limit-exceeded")
+            for message in dict.fromkeys(limits.BUDGET.take_hits())]
+
+
+def _failed_scope(path, source_root, err, what) -> EvaluatedScope:
+    import networkx as nx
+
+    from analyzer.contain import internal_problem
+
+    return EvaluatedScope(_relative(path, source_root), Location(path, 1, 1), (), nx.DiGraph(), (),
+                          problems=(internal_problem(err, path, 1, f"{what} {_relative(path, source_root)}"),))
 
 
 def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = None) -> Report:
     """Scan ``paths``. ``ruleset`` is loaded from ``options`` when not given; callers that scan
     many times (tests, the pre-commit hook over several roots) load it once and pass it."""
+    with limits.deeper_recursion():
+        return _scan(paths, options, ruleset)
+
+
+def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
     paths = list(paths)
     started = _dt.datetime.now(_dt.timezone.utc)
     today = options.today or started.date()
@@ -150,16 +187,22 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
     plan_sources = paths[0] if options.plans and len(paths) == 1 and os.path.isdir(paths[0]) else None
     if plan_sources:
         paths = []
+    ignored = [p for p in paths if os.path.isfile(p) and not is_terraform_file(p)
+               and not p.endswith((".tfvars", ".tfvars.json"))]
+    paths = [p for p in paths if p not in ignored]
     roots, target_files = root_modules(paths, cache) if paths else ([], set())
     scopes = list(_plan_scopes(plans, plan_sources, project, rules, options, source_root))
     scopes += list(_module_scopes(roots, project, rules, options, source_root))
     results = [r for scope in scopes for r in scope.results]
+    account_problems: list = []
     if not options.changed_only:  # a change review judges the changed resources, not the account
-        results.extend(_account_results(rules, scopes, options.account_scope))
+        results.extend(_account_results(rules, scopes, options.account_scope, account_problems))
     files = cache.all_files()
-    problems = list(rule_problems) + [p for scope in scopes for p in scope.problems]
+    problems = list(rule_problems) + [p for scope in scopes for p in scope.problems] + account_problems
     problems += [p for parsed in files for p in parsed.problems] + project.problems
-    if not scopes:
+    problems += [Problem(path, 1, "not a Terraform file (.tf, .tf.json, .tfvars) or plan: not scanned",
+                         "non-terraform") for path in ignored]
+    if not scopes and not ignored:
         problems += [Problem(path, 1, "no Terraform files (.tf, .tf.json) or plan found here", "no-input")
                      for path in paths or ["."]]
     if target_files:
@@ -170,6 +213,16 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
     suppressions = [] if options.forbid_inline_ignores else [
         replace(s, path=_relative(s.path, source_root)) for f in files for s in f.suppressions]
     results, suppression_problems = _apply_suppressions(results, suppressions, options, today)
+    known = {rule.id for rule in ruleset.rules}
+    for item in suppressions:
+        unknown = [rule for rule in item.rule_ids if rule != "all" and rule not in known]
+        for rule in unknown:
+            suggestion = difflib.get_close_matches(rule.upper(), sorted(known), n=1)
+            suppression_problems.append(f"{item.path}:{item.line}: tfattest:ignore names unknown rule {rule!r}"
+                                        + (f"; did you mean {suggestion[0]}?" if suggestion else ""))
+    stale = [] if target_files or options.changed_only else stale_suppressions(
+        suppressions, options.exceptions, results, {rule.id for rule in rules})
+    suppression_problems += [f"{item['source']}: {item['message']}" for item in stale]
     if options.forbid_inline_ignores:
         suppression_problems += [f"{_relative(s.path, source_root)}:{s.line}: inline ignores are forbidden by "
                                  "policy (forbid_inline_ignores); this comment suppresses nothing"
@@ -188,6 +241,10 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
                  **(options.extra_options or {})},
         resource_count=sum(1 for scope in scopes for r in scope.resources if r.mode == "managed"),
         suppression_problems=tuple(suppression_problems),
+        stale_suppressions=tuple(stale),
+        not_checked=tuple(not_checked(rules, [r for scope in scopes for r in scope.resources
+                                              if not target_files or os.path.normpath(os.path.abspath(
+                                                  r.location.path)) in target_files])),
         change_set=tuple(c for scope in scopes for c in scope.changes),
         ruleset_digest=ruleset.digest,
         resources=tuple(_relative_resource(r, source_root) for scope in scopes for r in scope.resources),
@@ -196,7 +253,7 @@ def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = 
     )
 
 
-def _account_results(rules, scopes, account_scope: bool) -> list:
+def _account_results(rules, scopes, account_scope: bool, problems: list) -> list:
     """Presence rules see every resource of the scan at once, reported at the first anchor."""
     if not scopes:
         return []
@@ -206,7 +263,7 @@ def _account_results(rules, scopes, account_scope: bool) -> list:
     scope_name = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     resources = [r for scope in scopes for r in scope.resources]
     graph = nx.compose_all([scope.graph for scope in scopes])
-    return evaluate_account_rules(rules, resources, graph, scope_name, scopes[0].anchor, account_scope)
+    return evaluate_account_rules(rules, resources, graph, scope_name, scopes[0].anchor, account_scope, problems)
 
 
 def _anchor(module) -> Location:

@@ -96,6 +96,16 @@ def inline_decision(suppressions, rule_id: str, location, today: _dt.date):
 
 def exception_decision(exceptions, rule_id: str, address: str, relative_path: str, today: _dt.date):
     """The config-file exception covering a result, if any (see analyzer.config)."""
+    item = matching_exception(exceptions, rule_id, address, relative_path)
+    if item is None:
+        return None
+    valid, problem = check_validity(item.reason, item.expires, today)
+    return SuppressionDecision("exception", item.reason or "", ".tfattest.yaml", valid, problem,
+                               item.expires, item.ticket, item.approver)
+
+
+def matching_exception(exceptions, rule_id: str, address: str, relative_path: str):
+    """The first config exception whose rule, resource and path patterns match, or None."""
     import fnmatch
 
     for item in exceptions:
@@ -105,7 +115,29 @@ def exception_decision(exceptions, rule_id: str, address: str, relative_path: st
             continue
         if item.path and not fnmatch.fnmatchcase(relative_path, item.path):
             continue
-        valid, problem = check_validity(item.reason, item.expires, today)
-        return SuppressionDecision("exception", item.reason or "", ".tfattest.yaml", valid, problem,
-                                   item.expires, item.ticket, item.approver)
+        return item
     return None
+
+
+def stale_suppressions(suppressions, exceptions, results, ran: set) -> list[dict]:
+    """Inline ignores and config exceptions that suppressed nothing in this scan, for rules that
+    ran (a suppression of a rule that did not run cannot be judged). Auditors see them listed."""
+    findings = [r for r in results if r.status in ("fail", "unknown", "suppressed")]
+    used_inline = {r.suppression.source for r in findings if r.suppression is not None
+                   and r.suppression.kind == "inline"}
+    stale = []
+    for item in suppressions:
+        judged = [rule for rule in item.rule_ids if rule in ran or rule == "all"]
+        if judged and f"{item.path}:{item.line}" not in used_inline:
+            stale.append({"source": f"{item.path}:{item.line}", "kind": "inline", "rules": list(item.rule_ids),
+                          "message": f"tfattest:ignore {', '.join(item.rule_ids)} suppresses nothing here "
+                                     "(stale: no finding of these rules on this block)"})
+    for index, item in enumerate(exceptions):
+        if item.rule != "*" and item.rule not in ran:
+            continue
+        if not any(matching_exception([item], r.rule_id, r.address, r.location.path) for r in findings):
+            where = ", ".join(f"{k}={v}" for k, v in (("resource", item.resource), ("path", item.path)) if v)
+            stale.append({"source": f".tfattest.yaml exceptions[{index}]", "kind": "exception", "rules": [item.rule],
+                          "message": f"exception for {item.rule}{' (' + where + ')' if where else ''} matched no "
+                                     "finding (stale)"})
+    return stale

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from analyzer import expr as E
+from analyzer.evaluate import limits
 from analyzer.evaluate.functions import FUNCTIONS, FunctionError
 from analyzer.evaluate.values import TemplateParts, Unknown, first_unknown, to_terraform_string, type_name
 
@@ -30,13 +31,21 @@ _FILE_FUNCTIONS = {"file", "fileexists", "filebase64"}
 
 
 def evaluate(expression, scope):
-    """Evaluate, turning any Terraform error into Unknown with its reason."""
+    """Evaluate, turning any Terraform error into Unknown with its reason. A cap hit
+    (evaluate/limits.py) is Unknown too, and noted in ``limits.BUDGET.hits`` for the module
+    evaluation to report at the line of the attribute being evaluated."""
     try:
         return evaluate_strict(expression, scope)
     except EvalError as err:
         return Unknown(f"error: {err}")
+    except limits.LimitExceeded as err:
+        limits.BUDGET.hits.append(str(err))
+        return Unknown(f"limit exceeded: {err}")
     except RecursionError:
-        return Unknown("expression too deeply nested")
+        message = ("references or expressions nested too deep to evaluate (a chain of locals, variables or "
+                   "module outputs; TFATTEST_RECURSION_LIMIT)")
+        limits.BUDGET.hits.append(message)
+        return Unknown(message)
 
 
 def evaluate_strict(node, scope):
@@ -135,6 +144,7 @@ def _template(node, scope):
             raise EvalError(str(err)) from None
     if unknown is not None:
         return Unknown(unknown.reason, partial=TemplateParts(tuple(pieces)))
+    limits.check_string_length(sum(len(p) for p in pieces), "a string template")
     return "".join(pieces)
 
 
@@ -160,6 +170,7 @@ def _template_for(node, scope):
         return collection
     pairs = iteration_pairs(collection, "%{for}")
     pieces = []
+    limits.BUDGET.tick(len(pairs))
     for key, value in pairs:
         names = {node.value_var: value}
         if node.key_var:
@@ -229,6 +240,8 @@ def _call(node, scope):
             return False
         return value if isinstance(value, Unknown) else True
     args = [evaluate_strict(argument, scope) for argument in node.args]
+    limits.BUDGET.tick()
+    limits.check_call(name, args)
     if name in _FILE_FUNCTIONS:
         return _file_function(name, args, scope)
     if name == "templatefile":
@@ -238,6 +251,7 @@ def _call(node, scope):
         return Unknown(f"function {name}() is not evaluated by tfattest")
     try:
         result = function(*args)
+        limits.check_result(name, result)
         if name == "jsonencode" and isinstance(result, Unknown) and len(args) == 1:
             result = Unknown(result.reason, partial=args[0])  # the structure is still known
         return result
@@ -390,6 +404,7 @@ def _for(node, scope):
     if isinstance(collection, Unknown):
         return collection
     pairs = iteration_pairs(collection, "a for expression")
+    limits.BUDGET.tick(len(pairs))
     object_result = node.key_expr is not None
     items_list: list = []
     items_dict: dict = {}

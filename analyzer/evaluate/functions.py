@@ -19,6 +19,8 @@ evaluator reports as Unknown.
 """
 from __future__ import annotations
 
+from analyzer.evaluate import limits
+
 import base64
 import binascii
 import csv
@@ -508,6 +510,7 @@ def _pad(verb: _Verb, text: str) -> str:
     missing = verb.width - len(_graphemes(text))
     if missing <= 0:
         return text
+    limits.check_string_length(missing + len(text), "a format() width")
     padding = ("0" if "0" in verb.flags else " ") * missing
     return text + padding if "-" in verb.flags else padding + text
 

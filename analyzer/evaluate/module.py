@@ -12,8 +12,11 @@ from dataclasses import replace
 from analyzer import expr as E
 from analyzer.addresses import instance_key_suffix
 from analyzer.providers.aws import registry_modules
+from analyzer.contain import internal_problem
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
 from analyzer.evaluate.types import apply_type
+from analyzer.evaluate import limits
+from analyzer.evaluate.validate import count_problem, for_each_problem, module_problems
 from analyzer.evaluate.values import Unknown
 from analyzer.load.files import read_modules_manifest
 from analyzer.model import Location, Problem, Resource
@@ -23,7 +26,6 @@ META_ARGUMENTS = {"count", "for_each", "depends_on", "provider"}
 GENERATING_FUNCTIONS = {"uuid", "uuidv5", "timestamp", "bcrypt", "plantimestamp", "ephemeralasnull"}
 MODULE_META_ARGUMENTS = META_ARGUMENTS | {"providers", "source", "version"}
 META_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
-MAX_MODULE_DEPTH = 16
 MAX_FILE_READ = 2 * 1024 * 1024
 
 
@@ -34,6 +36,7 @@ class Project:
         self.cache = cache
         self.scan_root = os.path.realpath(scan_root)
         self.problems: list[Problem] = []
+        self.validated: set = set()  # module directories checked by evaluate/validate.py
         self._reported: set = set()
         self._manifests: dict = {}
 
@@ -106,25 +109,39 @@ class ModuleInstance:
         for parsed in self.files:
             for block in parsed.blocks:
                 self._index(block)
+        if os.path.normpath(directory) not in project.validated:
+            project.validated.add(os.path.normpath(directory))
+            for problem in module_problems(self, self._child_outputs):
+                project.report_once(("validate", problem.path, problem.line, problem.message), problem)
         self._memo: dict = {}
         self._busy: set = set()
         self._expansions: dict = {}  # id(block) -> expansions; count/for_each evaluated once
         self._child_list: list | None = None
 
     def _index(self, block):
+        # A name declared twice is a validate error (evaluate/validate.py); the first one counts.
         kind, labels = block.type, block.labels
         if kind == "variable" and labels:
-            self.variables[labels[0]] = block
+            self.variables.setdefault(labels[0], block)
         elif kind == "locals":
-            self.locals.update(block.attributes)
+            for name, attribute in block.attributes.items():
+                self.locals.setdefault(name, attribute)
         elif kind == "output" and labels:
-            self.outputs[labels[0]] = block
+            self.outputs.setdefault(labels[0], block)
         elif kind == "resource" and len(labels) == 2:
-            self.resources[("managed", labels[0], labels[1])] = block
+            self.resources.setdefault(("managed", labels[0], labels[1]), block)
         elif kind == "data" and len(labels) == 2:
-            self.resources[("data", labels[0], labels[1])] = block
+            self.resources.setdefault(("data", labels[0], labels[1]), block)
         elif kind == "module" and labels:
-            self.module_calls[labels[0]] = block
+            self.module_calls.setdefault(labels[0], block)
+
+    def _child_outputs(self, name: str):
+        """Output names of the module called ``name`` when its source is on disk, else None."""
+        directory, _ = self.module_directory(name, self.module_calls[name])
+        if not directory or not os.path.isdir(directory) or registry_modules.is_model_directory(directory):
+            return None  # not on disk, or tfattest's partial model of a registry module
+        return {b.labels[0] for f in self.project.cache.directory(directory) for b in f.blocks
+                if b.type == "output" and b.labels}
 
     # --- memoization with a cycle guard ------------------------------------
     def _memoized(self, key, compute):
@@ -192,6 +209,8 @@ class ModuleInstance:
         real = os.path.realpath(candidate)
         if not (real == self.project.scan_root or real.startswith(self.project.scan_root + os.sep)):
             raise EvalError(f"file {path!r} is outside the scanned directory")
+        if not os.path.isfile(real):  # a directory, FIFO or device: reading could hang
+            raise EvalError(f"file {path!r} is not a regular file")
         try:
             if os.path.getsize(real) > MAX_FILE_READ:
                 raise EvalError(f"file {path!r} is too large")
@@ -209,28 +228,57 @@ class ModuleInstance:
 
     def _expand(self, block, scope: Scope):
         if "count" in block.attributes:
-            count = evaluate(block.attributes["count"].expr, scope)
+            attribute = block.attributes["count"]
+            count = evaluate(attribute.expr, scope)
+            self.report_limits(attribute.location)
             if isinstance(count, Unknown):
                 return [(None, {"count": {"index": Unknown("count.index: count is unknown")}}, count)]
-            if isinstance(count, str) and count.strip().isdigit():
+            if isinstance(count, str) and count.strip().lstrip("-").isdigit():
                 count = int(count)  # Terraform converts "1" to a number
-            if isinstance(count, bool) or not isinstance(count, (int, float)):
-                return [(None, {"count": {"index": Unknown("count is not a number")}},
-                         Unknown("count is not a number"))]
-            return [(i, {"count": {"index": i}}, True) for i in range(int(count))]
+            problem = count_problem(count)
+            if problem:
+                return self._invalid_expansion(attribute, "count", problem)
+            count = int(count)
+            if count > limits.MAX_INSTANCES:
+                return self._invalid_expansion(attribute, "count", limits.instances_message(count), "limit-exceeded")
+            return [(i, {"count": {"index": i}}, True) for i in range(count)]
         if "for_each" in block.attributes:
-            collection = evaluate(block.attributes["for_each"].expr, scope)
+            attribute = block.attributes["for_each"]
+            collection = evaluate(attribute.expr, scope)
+            self.report_limits(attribute.location)
+            problem = for_each_problem(attribute.expr, collection)
+            if problem:
+                return self._invalid_expansion(attribute, "for_each", problem)
             if isinstance(collection, Unknown) or _has_unknown_keys(collection):
                 unknown = collection if isinstance(collection, Unknown) else Unknown("for_each keys unknown")
                 return [(None, {"each": {"key": unknown, "value": unknown}}, unknown)]
+            if len(collection) > limits.MAX_INSTANCES:
+                return self._invalid_expansion(attribute, "for_each", limits.instances_message(len(collection)),
+                                               "limit-exceeded")
             if isinstance(collection, dict):
                 return [(k, {"each": {"key": k, "value": collection[k]}}, True) for k in sorted(collection)]
-            if isinstance(collection, list):
-                keys = sorted({str(v) for v in collection if v is not None})
-                return [(k, {"each": {"key": k, "value": k}}, True) for k in keys]
-            return [(None, {"each": {"key": Unknown("bad for_each"), "value": Unknown("bad for_each")}},
-                     Unknown("for_each is not a map or set"))]
+            keys = sorted({str(v) for v in collection if v is not None})
+            return [(k, {"each": {"key": k, "value": k}}, True) for k in keys]
         return [(None, {}, True)]
+
+    def report_limits(self, location) -> None:
+        """Report the caps hit while evaluating the attribute at ``location`` (limits.BUDGET)."""
+        for message in limits.BUDGET.take_hits():
+            key = ("limit", message) if "steps" in message else ("limit", location.path, location.start_line, message)
+            self.project.report_once(key, Problem(location.path, location.start_line,
+                                                  f"{message}; the value is Unknown", "limit-exceeded"))
+
+    def _invalid_expansion(self, attribute, name: str, message: str, kind: str = "validate-error"):
+        """Report a count/for_each Terraform rejects (or one over the instance cap) at its line;
+        the block then has one instance whose existence and keys are Unknown."""
+        location = attribute.location
+        why = "terraform validate rejects this; " if kind == "validate-error" else ""
+        self.project.report_once((kind, location.path, location.start_line, message), Problem(
+            location.path, location.start_line, f"{message} ({why}the instances are Unknown)", kind))
+        unknown = Unknown(message)
+        if name == "count":
+            return [(None, {"count": {"index": unknown}}, unknown)]
+        return [(None, {"each": {"key": unknown, "value": unknown}}, unknown)]
 
     def instance_values(self, key):
         """[(instance key, ResourceObject of its values, exists)] for one resource block, evaluated
@@ -279,6 +327,8 @@ class ModuleInstance:
             if top and name in META_ARGUMENTS:
                 continue
             values[name] = evaluate(attribute.expr, scope)
+            if limits.BUDGET.hits:
+                self.report_limits(attribute.location)
         for nested in block.blocks:
             if top and nested.type in META_BLOCKS:
                 continue
@@ -350,7 +400,13 @@ class ModuleInstance:
                 directory = None
             for instance_key, names, exists in self.expansions(block):
                 child = None
-                if directory and self.depth < MAX_MODULE_DEPTH:
+                if directory and self.depth >= limits.MAX_MODULE_DEPTH:
+                    self.project.report_once(("depth", block.location.path, block.location.start_line), Problem(
+                        block.location.path, block.location.start_line,
+                        f"module.{name} is nested more than {limits.MAX_MODULE_DEPTH} module calls deep "
+                        "(TFATTEST_MAX_MODULE_DEPTH); it is not evaluated and its outputs are Unknown",
+                        "limit-exceeded"))
+                elif directory:
                     call_scope = Scope(self, names)
                     inputs = {arg: _lazy(attr.expr, call_scope)
                               for arg, attr in block.attributes.items() if arg not in MODULE_META_ARGUMENTS}
@@ -451,25 +507,20 @@ class ModuleInstance:
         """Every resource and data instance here and in child modules."""
         found: list[Resource] = []
         for key, block in self.resources.items():
-            mode, type_name, name = key
-            locations, ignored = _attribute_locations(block), _ignored_changes(block)
-            provenance: dict = {}
-            for nested in block.blocks:  # one level down: "environment.variables" (hard-coded credentials)
-                if nested.type in META_BLOCKS or nested.type == "dynamic":
-                    continue
-                for attr, attribute in nested.attributes.items():
-                    provenance.setdefault(f"{nested.type}.{attr}", self.provenance(attribute.expr, block=block))
-            for _, values, exists in self.instance_values(key):
-                for attr, value in values.items():  # per block: the expressions are the same
-                    if attr in block.attributes and attr not in provenance and isinstance(value, (str, Unknown)):
-                        provenance[attr] = self.provenance(block.attributes[attr].expr, block=block)
-                    elif attr in block.attributes and attr not in provenance and isinstance(value, dict):
-                        provenance.update(self._map_provenance(attr, block.attributes[attr].expr, block))
-                found.append(Resource(
-                    address=values.address, type=type_name, name=name, mode=mode, module_address=self.address,
-                    values=values, location=block.location, attribute_locations=locations, exists=exists,
-                    scope=scope_name, provenance=provenance, ignored_changes=ignored))
-        for _, _, child, exists in self.child_modules():
+            try:
+                found.extend(self._block_resources(key, block, scope_name))
+            except Exception as err:  # noqa: BLE001 - contained: one block, reported, scan goes on
+                self.project.problems.append(internal_problem(
+                    err, block.location.path, block.location.start_line, self.address_of(*key)))
+        try:
+            children = self.child_modules()
+        except Exception as err:  # noqa: BLE001
+            location = self.files[0].blocks[0].location if self.files and self.files[0].blocks \
+                else Location(self.directory, 1, 1)
+            self.project.problems.append(internal_problem(err, location.path, location.start_line,
+                                                          f"the module calls of {self.address or 'the root module'}"))
+            children = []
+        for _, _, child, exists in children:
             if child is None:
                 continue
             modelled = registry_modules.is_model_directory(child.directory) \
@@ -480,6 +531,28 @@ class ModuleInstance:
                 if isinstance(exists, Unknown) and resource.exists is True:
                     resource = _with_exists(resource, exists)
                 found.append(resource)
+        return found
+
+    def _block_resources(self, key, block, scope_name: str) -> list[Resource]:
+        mode, type_name, name = key
+        locations, ignored = _attribute_locations(block), _ignored_changes(block)
+        provenance: dict = {}
+        for nested in block.blocks:  # one level down: "environment.variables" (hard-coded credentials)
+            if nested.type in META_BLOCKS or nested.type == "dynamic":
+                continue
+            for attr, attribute in nested.attributes.items():
+                provenance.setdefault(f"{nested.type}.{attr}", self.provenance(attribute.expr, block=block))
+        found = []
+        for _, values, exists in self.instance_values(key):
+            for attr, value in values.items():  # per block: the expressions are the same
+                if attr in block.attributes and attr not in provenance and isinstance(value, (str, Unknown)):
+                    provenance[attr] = self.provenance(block.attributes[attr].expr, block=block)
+                elif attr in block.attributes and attr not in provenance and isinstance(value, dict):
+                    provenance.update(self._map_provenance(attr, block.attributes[attr].expr, block))
+            found.append(Resource(
+                address=values.address, type=type_name, name=name, mode=mode, module_address=self.address,
+                values=values, location=block.location, attribute_locations=locations, exists=exists,
+                scope=scope_name, provenance=provenance, ignored_changes=ignored))
         return found
 
 

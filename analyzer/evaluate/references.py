@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from analyzer import expr as E
 from analyzer.evaluate.expressions import EvalError, evaluate_strict
+from analyzer.evaluate.limits import LimitExceeded
 from analyzer.addresses import instance_key_suffix, split_instance
+from analyzer.contain import internal_problem
 from analyzer.evaluate.module import META_ARGUMENTS, META_BLOCKS, Scope
 from analyzer.evaluate.values import Unknown
 
@@ -87,8 +89,8 @@ def traversal_targets(traversal, scope, seen) -> set:
     if root == "module":
         return _module_targets(module, first, steps[1:], scope, seen)
     if root == "data":
-        if len(steps) < 2 or not isinstance(steps[1], E.GetAttr):
-            return set()
+        if len(steps) < 2 or not isinstance(steps[1], E.GetAttr) or ("data", first, steps[1].name) not in module.resources:
+            return set()  # an undeclared data source is a validate error (evaluate/validate.py)
         return _resource_targets(module, ("data", first, steps[1].name), steps[2:], scope)
     if ("managed", root, first) in module.resources:
         return _resource_targets(module, ("managed", root, first), steps[1:], scope)
@@ -105,7 +107,7 @@ def _resource_targets(module, key, rest, scope) -> set:
     if rest and isinstance(rest[0], E.Index):
         try:
             index = evaluate_strict(rest[0].key, scope)
-        except EvalError:
+        except (EvalError, LimitExceeded, RecursionError):
             return all_addresses
         if not isinstance(index, Unknown):
             specific = base + instance_key_suffix(index)
@@ -121,7 +123,7 @@ def _module_targets(module, name, rest, scope, seen) -> set:
             index = evaluate_strict(rest[0].key, scope)
             if not isinstance(index, Unknown):
                 children = [(k, c) for k, c in children if k == index or str(k) == str(index)]
-        except EvalError:
+        except (EvalError, LimitExceeded, RecursionError):
             pass
         rest = rest[1:]
     elif rest and isinstance(rest[0], E.Splat):
@@ -143,12 +145,20 @@ def all_instance_edges(module) -> list[tuple[str, str, str]]:
     edges = []
     for key, block in module.resources.items():
         base = module.address_of(*key)
-        for instance_key, names, _ in module.expansions(block):
-            source = base + instance_key_suffix(instance_key)
-            for attribute, target in instance_edges(module, key, names):
-                if target != source:
-                    edges.append((source, attribute, target))
-    for _, _, child, _ in module.child_modules():
+        try:
+            for instance_key, names, _ in module.expansions(block):
+                source = base + instance_key_suffix(instance_key)
+                for attribute, target in instance_edges(module, key, names):
+                    if target != source:
+                        edges.append((source, attribute, target))
+        except Exception as err:  # noqa: BLE001 - contained: this block's references are lost, reported
+            module.project.report_once(("edges", id(block)), internal_problem(
+                err, block.location.path, block.location.start_line, f"the references of {base}"))
+    try:
+        children = module.child_modules()
+    except Exception:  # noqa: BLE001 - already reported by ModuleInstance.instances
+        children = []
+    for _, _, child, _ in children:
         if child is not None:
             edges.extend(all_instance_edges(child))
     return edges

@@ -69,7 +69,9 @@ def _parser_fingerprint() -> bytes:
         from analyzer import __version__
 
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        digest = hashlib.sha256(__version__.encode())
+        from analyzer.evaluate.limits import MAX_EXPRESSION_DEPTH
+
+        digest = hashlib.sha256(f"{__version__} {MAX_EXPRESSION_DEPTH}".encode())
         for name in ("load/hcl.py", "load/tfjson.py", "load/template.py", "load/files.py", "expr.py", "model.py",
                      "suppress.py"):
             try:
@@ -111,11 +113,55 @@ def parse_bytes(path: str, data: bytes) -> ParsedFile:
         return ParsedFile(path, digest, (), (Problem(path, line, "file is not valid UTF-8", "read-error"),))
     # Windows checkouts: the grammar only knows "\n"; line numbers are unchanged.
     text = text.replace("\r\n", "\n")
+    too_deep = nesting_problem(text, path)
+    if too_deep is not None:
+        return ParsedFile(path, digest, (), (too_deep,), parse_suppressions(text, path))
     if path.endswith(".json"):
         blocks, problems = parse_json_blocks(text, path)
     else:
         blocks, problems = parse_blocks(text, path)
     return ParsedFile(path, digest, blocks, problems, parse_suppressions(text, path))
+
+
+_OPENERS, _CLOSERS = frozenset("([{"), frozenset(")]}")
+
+
+def nesting_problem(text: str, path: str) -> Problem | None:
+    """A file nested deeper than limits.MAX_EXPRESSION_DEPTH brackets is not parsed (the parser
+    and evaluator recurse per level): a limit-exceeded Problem at the line where the cap is
+    crossed. Brackets inside one-line strings and comments do not count."""
+    from analyzer.evaluate.limits import MAX_EXPRESSION_DEPTH
+
+    if text.count("(") + text.count("[") + text.count("{") <= MAX_EXPRESSION_DEPTH:
+        return None
+    depth, line, in_string, escaped, comment = 0, 1, False, False, False
+    for char in text:
+        if char == "\n":
+            line, in_string, escaped, comment = line + 1, False, False, False
+            continue
+        if comment:
+            continue
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char == "#":
+            comment = True
+        elif char in _OPENERS:
+            depth += 1
+            if depth > MAX_EXPRESSION_DEPTH:
+                return Problem(path, line, f"brackets nested more than {MAX_EXPRESSION_DEPTH} levels deep "
+                                           "(TFATTEST_MAX_EXPRESSION_DEPTH); the file is not analyzed",
+                               "limit-exceeded")
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+    return None
 
 
 def terraform_files_in(directory: str) -> list[str]:
@@ -149,7 +195,8 @@ def tfvars_files(directory: str) -> list[str]:
         listing = sorted(os.listdir(directory))
     except OSError:
         listing = []
-    names += [n for n in listing if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    names += [n for n in listing if n.endswith((".auto.tfvars", ".auto.tfvars.json"))
+              and os.path.isfile(os.path.join(directory, n))]  # never a FIFO or device: reading would hang
     return [os.path.join(directory, n) for n in names]
 
 

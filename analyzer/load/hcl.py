@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 
-from hcl2.parser import parser as _hcl2_parser
+import functools
+import os
+
+import hcl2
+from lark import Lark
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
@@ -26,19 +30,60 @@ _KEYWORDS = {"true": True, "false": False, "null": None}
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\n?(.*?)\n?[ \t]*\2\n?\Z", re.S)
 
 
+# HCL identifiers are Unicode (letters, digits, '_' and '-', not starting with a digit); hcl2's
+# grammar knows only ASCII. Same grammar otherwise, so the parse trees are identical.
+_ASCII_NAME = "NAME : /[a-zA-Z_][a-zA-Z0-9_-]*/"
+_UNICODE_NAME = "NAME : /[^\\W\\d][\\w-]*/"
+
+
+@functools.lru_cache(maxsize=1)
+def _hcl2_parser() -> Lark:
+    """hcl2 7.3.1's Lark grammar (LALR, positions), with Unicode identifiers."""
+    with open(os.path.join(os.path.dirname(hcl2.__file__), "hcl2.lark"), encoding="utf-8") as handle:
+        grammar = handle.read()
+    if _ASCII_NAME in grammar:
+        grammar = grammar.replace(_ASCII_NAME, _UNICODE_NAME)
+    return Lark(grammar, parser="lalr", propagate_positions=True, cache=True)
+
+
 class HclSyntaxError(Exception):
     def __init__(self, message: str, line: int):
         super().__init__(message)
         self.line = line
 
 
+_HEREDOC_OPEN = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9._-]*)[ \t]*$")
+
+
+def normalize_heredocs(text: str) -> str:
+    """Terraform accepts whitespace after a heredoc's opening marker and after its closing
+    marker (``POLICY   ``); the grammar wants the marker alone on its line. Strip that
+    whitespace on exactly those lines (line numbers are unchanged)."""
+    if "<<" not in text:
+        return text
+    lines = text.split("\n")
+    marker = None
+    for number, line in enumerate(lines):
+        if marker is None:
+            match = _HEREDOC_OPEN.search(line)
+            if match:
+                marker = match.group(1)
+                lines[number] = line.rstrip(" \t")
+        elif line.strip(" \t") == marker:
+            lines[number] = line.rstrip(" \t")
+            marker = None
+    return "\n".join(lines)
+
+
 def parse_blocks(text: str, path: str) -> tuple[tuple, tuple]:
     """Parse one HCL file: (blocks, problems). A syntax error is a Problem, never an exception."""
+    text = normalize_heredocs(text)
     try:
         tree = _hcl2_parser().parse(_template.mask_directive_quotes(text) + "\n")
-        return _Converter(path, text).body_blocks(tree.children[0]), ()
+        converter = _Converter(path, text)
+        return converter.body_blocks(tree.children[0]), tuple(converter.problems)
     except UnexpectedInput as err:
-        return (), (_syntax_problem(err, path),)
+        return (), (_syntax_problem(err, path, text),)
     except HclSyntaxError as err:
         return (), (Problem(path, err.line, str(err)),)
     except (LarkError, RecursionError, ValueError) as err:
@@ -47,6 +92,7 @@ def parse_blocks(text: str, path: str) -> tuple[tuple, tuple]:
 
 def parse_attributes(text: str, path: str) -> tuple[dict, tuple]:
     """Parse a .tfvars file: top-level attributes only -> ({name: Attribute}, problems)."""
+    text = normalize_heredocs(text)
     try:
         tree = _hcl2_parser().parse(text + "\n")
         converter = _Converter(path, text)
@@ -54,9 +100,9 @@ def parse_attributes(text: str, path: str) -> tuple[dict, tuple]:
         if blocks:
             raise HclSyntaxError("blocks are not allowed in a variable definitions file",
                                  blocks[0].location.start_line)
-        return attributes, ()
+        return attributes, tuple(converter.problems)
     except UnexpectedInput as err:
-        return {}, (_syntax_problem(err, path),)
+        return {}, (_syntax_problem(err, path, text),)
     except HclSyntaxError as err:
         return {}, (Problem(path, err.line, str(err)),)
     except (LarkError, RecursionError, ValueError) as err:
@@ -81,19 +127,85 @@ def parse_template(text: str, line: int = 1, quoted: bool = False):
         raise HclSyntaxError(f"invalid template: {err}", line) from None
 
 
-def _syntax_problem(err: UnexpectedInput, path: str) -> Problem:
+def _syntax_problem(err: UnexpectedInput, path: str, text: str = "") -> Problem:
+    """A syntax error in words a user understands, at the line where the problem starts: an
+    unclosed bracket at its opening line, an attribute without a value at its line."""
     line = max(1, getattr(err, "line", 1) or 1)
+    column = getattr(err, "column", 0)
     token = getattr(err, "token", None)
-    if token is not None and getattr(token, "type", "") == "$END":
+    at_end = token is not None and getattr(token, "type", "") == "$END"
+    unclosed = _unclosed_bracket(text) if text else None
+    if unclosed is not None and (at_end or unclosed[0] <= line):
+        opened, bracket = unclosed
+        what = "block or object" if bracket == "{" else "list or index" if bracket == "[" else "parenthesis"
+        return Problem(path, opened, f"syntax error: the {what} opened with {bracket!r} at line {opened} is never "
+                                     f"closed (a {_CLOSING[bracket]!r} is missing)")
+    lines = text.split("\n") if text else []
+    source = lines[line - 1].split("#")[0].rstrip() if 0 < line <= len(lines) else ""
+    if line > 1 and source.strip().startswith(("}", "]", ")")) and lines[line - 2].split("#")[0].rstrip():
+        previous = lines[line - 2].split("#")[0].rstrip()
+        if previous.endswith(("=", "+", "-", "*", "/", "%", "&&", "||", "?", ":", "==", "!=", ">", "<", ".")):
+            line, source, column = line - 1, previous, len(previous)  # the incomplete line, not the brace
+    if source.count('"') % 2 == 1 and '"""' not in source:
+        what = "a string is not closed (a '\"' is missing on this line)"
+    elif source.endswith("="):
+        what = "an attribute has no value after '='"
+    elif source.endswith(("+", "-", "*", "/", "%", "&&", "||", "?", ":", "==", "!=", ">", "<", ",", ".")):
+        what = f"the expression is incomplete (the line ends with {source.split()[-1][-2:].strip()!r})"
+    elif at_end:
         what = "unexpected end of file"
     elif token is not None:
-        text = str(token).strip() or token.type
-        what = f"unexpected {text[:40]!r}"
+        shown = (str(token).strip().splitlines() or [""])[0]
+        what = f"unexpected {shown[:40]!r}" if shown else "unexpected end of line"
     elif getattr(err, "char", None):
         what = f"unexpected character {err.char!r}"
     else:
         what = _short(err)
-    return Problem(path, line, f"syntax error at line {line}, column {getattr(err, 'column', 0)}: {what}")
+    return Problem(path, line, f"syntax error at line {line}, column {column}: {what}")
+
+
+_CLOSING = {"{": "}", "[": "]", "(": ")"}
+
+
+def _unclosed_bracket(text: str) -> tuple[int, str] | None:
+    """(line, bracket) of the first bracket that is never closed or is closed by the wrong kind,
+    skipping strings, comments and heredoc bodies; None when the brackets balance."""
+    stack: list = []
+    heredoc = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if heredoc is not None:
+            if line.strip() == heredoc:
+                heredoc = None
+            continue
+        in_string, escaped = False, False
+        for position, char in enumerate(line):
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char == "#" or line.startswith("//", position):
+                break
+            elif char in _CLOSING:
+                stack.append((number, char, len(line) - len(line.lstrip())))
+            elif char in ")]}":
+                if not stack:
+                    continue  # a stray closer: the parser's own message says where
+                opened, bracket, indent = stack[-1]
+                starts_line = not line[:position].strip()
+                # A closer of the wrong kind, or one that starts a line indented less than the
+                # line that opened the bracket: that bracket was left open (`x = {a = 1` ... `}`).
+                if _CLOSING[bracket] != char or (starts_line and position < indent):
+                    return opened, bracket
+                stack.pop()
+        match = _HEREDOC_OPEN.search(line)
+        if match and not in_string:
+            heredoc = match.group(1)
+    return stack[0][:2] if stack else None
 
 
 def _short(err: Exception) -> str:
@@ -121,6 +233,7 @@ class _CondMarker:
 
 class _Converter:
     def __init__(self, path: str, text: str = ""):
+        self.problems: list = []  # what Terraform rejects but does not stop the conversion
         self.path = path
         self.text = text
         self.lines = text.splitlines()
@@ -161,8 +274,13 @@ class _Converter:
             if child.data == "attribute":
                 name = self.identifier(child.children[0])
                 if name in attributes:
-                    line = child.meta.line
-                    raise HclSyntaxError(f"attribute {name!r} defined twice", line)
+                    # Terraform rejects the file; the rest of it is still worth checking: keep the
+                    # first definition and report the second (blocking).
+                    self.problems.append(Problem(
+                        self.path, child.meta.line, f"attribute {name!r} defined twice (first at line "
+                        f"{attributes[name].location.start_line}; terraform validate rejects this; the first "
+                        "one is used)", "validate-error"))
+                    continue
                 value = self.expression(_significant(child.children)[-1])
                 attributes[name] = Attribute(name, value, self.location(child))
             elif child.data == "block":

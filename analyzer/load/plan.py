@@ -123,6 +123,8 @@ def load_plan(path: str) -> tuple[Plan | None, list]:
     try:
         text = raw.decode("utf-8-sig")
         data = json.loads(text)
+    except RecursionError:
+        return None, [Problem(path, 1, "plan JSON is nested too deeply to read", "plan-error")]
     except UnicodeDecodeError:
         return None, [Problem(path, 1, "plan is not UTF-8 text (give `terraform show -json` output, not the binary plan)",
                               "plan-error")]
@@ -149,16 +151,22 @@ def load_plan(path: str) -> tuple[Plan | None, list]:
 
 def _build(path, digest, version, data, text) -> Plan:
     changes_by_address = {}
-    for change in data.get("resource_changes") or []:
+    for change in _objects(data.get("resource_changes"), "resource_changes"):
         if change.get("deposed"):
             continue
-        actions = tuple((change.get("change") or {}).get("actions") or ("no-op",))
-        changes_by_address[change["address"]] = (change, actions)
+        _require_strings(change, ("address", "type", "name"), "a resource_changes entry")
+        actions = (change.get("change") or {}).get("actions") or ("no-op",)
+        if not isinstance(actions, (list, tuple)) or not all(isinstance(a, str) for a in actions):
+            raise ValueError(f"{change['address']}: change.actions must be a list of strings")
+        changes_by_address[change["address"]] = (change, tuple(actions))
     configured = _configuration_expressions((data.get("configuration") or {}).get("root_module") or {}, [])
     resources = []
     seen = set()
     for module in _modules((data.get("planned_values") or {}).get("root_module") or {}):
-        for item in module.get("resources") or []:
+        for item in _objects(module.get("resources"), "planned_values resources"):
+            _require_strings(item, ("address", "type", "name"), "a planned_values resource")
+            if not isinstance(item.get("values") or {}, dict):
+                raise ValueError(f"{item['address']}: values must be an object")
             address = item["address"]
             seen.add(address)
             change, actions = changes_by_address.get(address, (None, ("no-op",)))
@@ -167,7 +175,7 @@ def _build(path, digest, version, data, text) -> Plan:
                 after = (change.get("change") or {}).get("after")
                 if isinstance(after, dict):
                     values = after
-                values = _with_unknowns(values, (change.get("change") or {}).get("after_unknown"))
+                values = _resource_values(address, values, (change.get("change") or {}).get("after_unknown"))
             mode = item.get("mode", "managed")
             resources.append(PlanResource(address, module.get("address", ""), mode, item["type"], item["name"],
                                           _with_defaults(values, mode, configured.get(config_address(address)),
@@ -180,11 +188,12 @@ def _build(path, digest, version, data, text) -> Plan:
         if change.get("mode") == "data" and "read" not in actions:
             continue
         after = (change.get("change") or {}).get("after") or {}
-        values = _with_unknowns(after if isinstance(after, dict) else {}, (change.get("change") or {}).get("after_unknown"))
+        values = _resource_values(address, after if isinstance(after, dict) else {},
+                                  (change.get("change") or {}).get("after_unknown"))
         mode = change.get("mode", "managed")
         resources.append(PlanResource(address, change.get("module_address", ""), mode, change["type"], change["name"],
                                       _with_defaults(values, mode, configured.get(config_address(address)),
-                                                         _module_prefix(address)),
+                                                     _module_prefix(address)),
                                       action_name(actions), values, _keys(configured, address)))
     changes = tuple(PlanChange(address, actions, action_name(actions))
                     for address, (_, actions) in sorted(changes_by_address.items()))
@@ -246,9 +255,35 @@ def _address_lines(text: str) -> dict:
 
 
 def _modules(module):
+    if not isinstance(module, dict):
+        raise ValueError("a planned_values module must be an object")
     yield module
-    for child in module.get("child_modules") or []:
+    for child in _objects(module.get("child_modules"), "child_modules"):
         yield from _modules(child)
+
+
+def _objects(items, what: str) -> list:
+    """A plan list whose entries must be objects (None: empty); anything else is malformed."""
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ValueError(f"{what} must be a list of objects")
+    return items
+
+
+def _require_strings(item: dict, keys, what: str) -> None:
+    for key in keys:
+        if not isinstance(item.get(key), str):
+            raise ValueError(f"{what} needs a string {key!r}")
+
+
+def _resource_values(address, values, unknown) -> dict:
+    """A resource's values with ``after_unknown`` applied; Terraform always gives an object for
+    both, so anything else is a malformed plan (plan-error), never a crash in a rule."""
+    values = _with_unknowns(values, unknown)
+    if not isinstance(values, dict):
+        raise ValueError(f"{address}: after_unknown must be an object")
+    return values
 
 
 def _with_unknowns(values, unknown):

@@ -15,7 +15,7 @@ from analyzer.model import Attribute, Block, Location, Problem
 
 # How many labels each top-level block type has in Terraform's JSON syntax.
 _LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1,
-           "locals": 0, "terraform": 0, "moved": 0, "import": 0, "check": 1}
+           "locals": 0, "terraform": 0, "moved": 0, "import": 0, "check": 1, "ephemeral": 2, "removed": 0}
 _NESTED_BLOCKS = {"dynamic", "lifecycle", "provisioner", "connection", "content"}
 
 

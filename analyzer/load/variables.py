@@ -24,9 +24,13 @@ def _cli_value(text: str):
 
 
 def read_var_file(path: str) -> tuple[dict, list]:
+    from analyzer.load.files import MAX_FILE_BYTES
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        if not os.path.isfile(path) or os.path.getsize(path) > MAX_FILE_BYTES:
+            return {}, [Problem(path, 1, "variables file is not a regular file or is too large", "read-error")]
+        with open(path, encoding="utf-8-sig") as handle:  # a BOM is fine, as in .tf files
+            text = handle.read().replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as err:
         return {}, [Problem(path, 1, f"cannot read variables file: {err}", "read-error")]
     if path.endswith(".json"):
@@ -34,6 +38,8 @@ def read_var_file(path: str) -> tuple[dict, list]:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             return {}, [Problem(path, err.lineno, f"invalid JSON: {err.msg}")]
+        except RecursionError:
+            return {}, [Problem(path, 1, "JSON nested too deeply to read", "limit-exceeded")]
         if not isinstance(data, dict):
             return {}, [Problem(path, 1, "a .tfvars.json file must hold a JSON object")]
         return data, []

@@ -59,6 +59,8 @@ def to_dict(report, unknown_mode: str = "report") -> dict:
         "inputs": [{"path": i.path, "sha256": i.sha256} for i in report.inputs],
         "problems": [{"path": p.path, "line": p.line, "kind": p.kind, "message": p.message} for p in report.problems],
         "suppression_problems": list(report.suppression_problems),
+        "stale_suppressions": [dict(item) for item in report.stale_suppressions],
+        "not_checked": [dict(item) for item in report.not_checked],
         "change_set": change_set(report),
     }
 

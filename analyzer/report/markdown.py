@@ -52,4 +52,6 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
         lines.append("")
     if report.suppression_problems:
         lines += ["### Suppressions not applied", ""] + [f"- {_cell(m)}" for m in report.suppression_problems] + [""]
+    if report.not_checked:
+        lines += ["### Not checked", ""] + [f"- {_cell(item['message'])}" for item in report.not_checked] + [""]
     return "\n".join(lines)

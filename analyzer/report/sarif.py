@@ -170,6 +170,8 @@ def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
         locations=[om.Location(physical_location=_physical(p.path, p.line, p.line))],
         properties=_bag(kind=p.kind)) for p in report.problems]
     notifications += [om.Notification(message=om.Message(text=m), level="warning") for m in report.suppression_problems]
+    notifications += [om.Notification(message=om.Message(text=item["message"]), level="note",
+                                      properties=_bag(kind="not-checked")) for item in report.not_checked]
     root_uri = "file://" + os.path.abspath(report.source_root).replace(os.sep, "/").rstrip("/") + "/"
     driver = om.ToolComponent(
         name="tfattest", version=report.tool_version, semantic_version=report.tool_version,

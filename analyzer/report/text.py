@@ -64,6 +64,7 @@ def summary_lines(report, unknown_mode: str) -> list[str]:
         f"not applicable {counts['not-applicable']} · {len(report.rules)} rules, {report.resource_count} resources, "
         f"{len(report.inputs)} files",
     ]
+    lines += [f"note: {item['message']}" for item in report.not_checked]
     blocking = [p for p in report.problems if p.blocking]
     if blocking:
         lines.append(f"INCOMPLETE: {len(blocking)} input problem(s) — some input could not be analyzed")

@@ -326,8 +326,11 @@ def index_by_type(resources) -> dict:
     return by_type
 
 
-def evaluate_scope(rules, resources, graph) -> list[Result]:
-    """Resource rules over one root module (or plan): its resources and their graph."""
+def evaluate_scope(rules, resources, graph, problems: list | None = None) -> list[Result]:
+    """Resource rules over one root module (or plan): its resources and their graph.
+
+    An exception from one rule on one resource (a defect) gives no result for that pair and a
+    Problem (internal-error) appended to ``problems``; the other pairs are still evaluated."""
     by_type = index_by_type(resources)
     results = []
     for rule in rules:
@@ -335,7 +338,11 @@ def evaluate_scope(rules, resources, graph) -> list[Result]:
             continue
         for type_name in rule.resource_types:
             for resource in by_type.get(type_name, ()):
-                result = evaluate_resource_rule(rule, resource, graph, by_type)
+                try:
+                    result = evaluate_resource_rule(rule, resource, graph, by_type)
+                except Exception as err:  # noqa: BLE001 - contained, reported
+                    _contained(problems, err, resource.location, f"rule {rule.id} on {resource.address}")
+                    continue
                 if result is not None:
                     results.append(result)
     return results
@@ -359,8 +366,15 @@ def _cloud_anchors(resources) -> dict:
     return {cloud: location for cloud, (_, location) in anchors.items()}
 
 
+def _contained(problems, err, location: Location, what: str) -> None:
+    from analyzer.contain import internal_problem
+
+    if problems is not None:
+        problems.append(internal_problem(err, location.path, location.start_line, what))
+
+
 def evaluate_account_rules(rules, resources, graph, scope_name: str, anchor: Location,
-                           account_scope: bool) -> list[Result]:
+                           account_scope: bool, problems: list | None = None) -> list[Result]:
     """Presence rules, once per scan over every root module scanned (DESIGN.md): an account
     baseline is often split across root modules. A rule of a cloud the scan has no resources or
     provider block of is not applicable (an AWS baseline says nothing about a GCP project), and
@@ -376,6 +390,9 @@ def evaluate_account_rules(rules, resources, graph, scope_name: str, anchor: Loc
                        f"resources or provider block")
             results.append(Result(rule.id, "not-applicable", f"account ({scope_name})", "", anchor, anchor, message))
             continue
-        results.append(evaluate_account_rule(rule, scope_name, anchors.get(rule.provider, anchor), graph, by_type,
-                                             account_scope))
+        rule_anchor = anchors.get(rule.provider, anchor)
+        try:
+            results.append(evaluate_account_rule(rule, scope_name, rule_anchor, graph, by_type, account_scope))
+        except Exception as err:  # noqa: BLE001 - contained, reported
+            _contained(problems, err, rule_anchor, f"rule {rule.id}")
     return results

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,7 +18,7 @@ import yaml
 from analyzer.model import Problem, Rule
 from analyzer.rules.attributes import rule_attribute_problems
 from analyzer.rules.operators import OPERATORS
-from analyzer.rules.predicates import PREDICATES
+from analyzer.rules.predicates import PREDICATES, args_schema
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # libyaml's safe loader when PyYAML was built with it: 15x faster than the pure-Python one.
@@ -105,8 +106,8 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         return None, Problem(path, line, f"invalid YAML: {getattr(err, 'problem', err)}", "rule-error")
-    except (OSError, UnicodeDecodeError) as err:
-        return None, Problem(path, 1, f"cannot read rule file: {err}", "rule-error")
+    except (OSError, UnicodeDecodeError, RecursionError) as err:
+        return None, Problem(path, 1, f"cannot read rule file: {type(err).__name__}: {err}", "rule-error")
     if not isinstance(document, dict):
         return None, Problem(path, 1, "a rule file must hold a mapping", "rule-error")
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
@@ -119,10 +120,12 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
     if document["id"] != stem:
         return None, Problem(path, _line_of(text, ["id"]), f"rule id {document['id']} must equal the file name {stem}",
                              "rule-error")
-    for condition in (document.get("when"), document["assert"]):
-        message = _condition_problem(condition) if condition is not None else None
-        if message:
-            return None, Problem(path, 1, message, "rule-error")
+    for key in ("when", "assert"):
+        found = _condition_problem(document[key], [key]) if document.get(key) is not None else None
+        if found:
+            message, where = found
+            return None, Problem(path, _line_of(text, where), f"{message} (at {'/'.join(map(str, where))})",
+                                 "rule-error")
     attribute_problems = rule_attribute_problems(document)
     if attribute_problems:
         name, message = attribute_problems[0]
@@ -140,38 +143,61 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
     ), None
 
 
-def _condition_problem(condition: dict) -> str | None:
-    """What the JSON schema cannot say: exactly one operator per attr condition, known predicates."""
+def _condition_problem(condition: dict, where: list) -> tuple[str, list] | None:
+    """What the JSON schema cannot say, as (message, key path): exactly one operator per attr
+    condition, regexes that compile, known predicates with args that match their schema."""
     if "attr" in condition:
         operators = [k for k in condition if k in OPERATORS]
         if len(operators) != 1:
-            return f"condition on {condition['attr']!r} must have exactly one operator, has {operators or 'none'}"
+            return f"condition on {condition['attr']!r} must have exactly one operator, has {operators or 'none'}", where
+        for name in ("matches", "not_matches"):
+            if name in condition:
+                try:
+                    re.compile(condition[name])
+                except (re.error, TypeError) as err:
+                    return f"{name}: {condition[name]!r} is not a valid regular expression ({err})", where + [name]
     if "elements" in condition:
         quantifiers = [k for k in ("all_match", "any_match", "none_match") if k in condition]
         if len(quantifiers) != 1:
-            return f"elements condition on {condition['elements']!r} needs one of all_match/any_match/none_match"
+            return f"elements condition on {condition['elements']!r} needs one of all_match/any_match/none_match", where
     if "sql" in condition:
         import sqlite3
 
         sql = condition["sql"].strip().rstrip(";")
         if not sql.lower().startswith(("select", "with")) or not sqlite3.complete_statement(sql + ";"):
-            return "sql must be one complete SELECT (or WITH ... SELECT) statement"
-    if "predicate" in condition and condition["predicate"] not in PREDICATES:
-        return f"unknown predicate {condition['predicate']!r}"
+            return "sql must be one complete SELECT (or WITH ... SELECT) statement", where + ["sql"]
+    if "predicate" in condition:
+        name = condition["predicate"]
+        if name not in PREDICATES:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(PREDICATES), n=1)
+            return f"unknown predicate {name!r}" + (f"; did you mean {close[0]}?" if close else ""), where + ["predicate"]
+        errors = sorted(_args_validator(name).iter_errors(condition.get("args", {})), key=lambda e: list(e.path))
+        if errors:
+            at = "/".join(str(p) for p in errors[0].absolute_path) or "args"
+            return f"predicate {name}: invalid args at {at}: {errors[0].message[:200]}", where + ["args"]
     children = []
     for key in ("all", "any"):
-        children.extend(condition.get(key, []))
+        children.extend((c, where + [key, i]) for i, c in enumerate(condition.get(key, [])))
     for key in ("not", "all_match", "any_match", "none_match"):
         if key in condition:
-            children.append(condition[key])
+            children.append((condition[key], where + [key]))
     for key in ("related", "in_scope"):
         if key in condition and "assert" in condition[key]:
-            children.append(condition[key]["assert"])
-    for child in children:
-        message = _condition_problem(child)
-        if message:
-            return message
+            children.append((condition[key]["assert"], where + [key, "assert"]))
+    for child, child_where in children:
+        found = _condition_problem(child, child_where)
+        if found:
+            return found
     return None
+
+
+@lru_cache(maxsize=None)
+def _args_validator(name: str):
+    import jsonschema
+
+    return jsonschema.Draft7Validator(args_schema(name))
 
 
 def _line_of(text: str, path) -> int:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from analyzer.evaluate.values import Unknown
 from analyzer.providers import merge_predicates
+from analyzer.providers import azure as azure_provider
+from analyzer.providers import gcp as gcp_provider
 from analyzer.providers.aws import PREDICATES as AWS_PREDICATES
+from analyzer.providers.aws.args import PREDICATE_ARGS as AWS_PREDICATE_ARGS
 from analyzer.providers.azure import PREDICATES as AZURE_PREDICATES
 from analyzer.providers.gcp import PREDICATES as GCP_PREDICATES
 from analyzer.rules.verdict import Verdict
@@ -43,3 +46,21 @@ CORE_PREDICATES = {
 
 PREDICATES = merge_predicates(CORE_PREDICATES, {"aws": AWS_PREDICATES, "gcp": GCP_PREDICATES,
                                                 "azure": AZURE_PREDICATES})
+
+# JSON Schema of each predicate's ``args``, checked by the rule loader: a rule that passes a
+# predicate the wrong arguments is a rule-error at load, never an exception mid-scan. A
+# predicate that declares none gets DEFAULT_ARGS_SCHEMA (any object).
+DEFAULT_ARGS_SCHEMA = {"type": "object"}
+CORE_PREDICATE_ARGS = {
+    "secret_hardcoded": {"type": "object", "required": ["attr"], "additionalProperties": False,
+                         "properties": {"attr": {"type": "string", "minLength": 1}}},
+}
+PREDICATE_ARGS = merge_predicates(CORE_PREDICATE_ARGS, {
+    "aws": AWS_PREDICATE_ARGS,
+    "gcp": getattr(gcp_provider, "PREDICATE_ARGS", {}),
+    "azure": getattr(azure_provider, "PREDICATE_ARGS", {}),
+})
+
+
+def args_schema(name: str) -> dict:
+    return PREDICATE_ARGS.get(name, DEFAULT_ARGS_SCHEMA)

@@ -23,3 +23,35 @@ def select_rules(rules, only=(), skip=(), enable=()) -> tuple:
             continue
         chosen.append(rule)
     return tuple(chosen)
+
+
+def split_selectors(values) -> tuple:
+    """``--only a,b --only c`` -> (a, b, c): comma lists work wherever repeated flags do."""
+    return tuple(part.strip() for value in values for part in str(value).split(",") if part.strip())
+
+
+def vocabulary(rules) -> dict:
+    """What a selector may name, by kind: rule ids (every loaded rule, opt-in ones too), control
+    areas, providers (the rule schema's enums: a provider with few rules is still a provider)
+    and TSC criteria (the catalogue)."""
+    from analyzer.frameworks import tsc_criteria
+    from analyzer.rules.loader import rule_schema
+
+    properties = rule_schema()["properties"]
+    return {"rule id": {r.id for r in rules}, "control": set(properties["control"]["enum"]),
+            "provider": set(properties["provider"]["enum"]), "TSC criterion": set(tsc_criteria())}
+
+
+def unknown_selector(selector: str, rules, kinds=("rule id", "control", "provider", "TSC criterion"),
+                     vocab: dict | None = None) -> str | None:
+    """None when ``selector`` names something that exists, else a message with a suggestion."""
+    vocab = vocab or vocabulary(rules)
+    names = [name for kind in kinds for name in vocab[kind]]
+    if selector.upper() in {n.upper() for n in names}:
+        return None
+    import difflib
+
+    by_upper = {n.upper(): n for n in names}
+    close = difflib.get_close_matches(selector.upper(), list(by_upper), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(by_upper[c] for c in close)}?" if close else ""
+    return f"{selector!r} is not a known {' / '.join(kinds)}{hint}"
