@@ -105,7 +105,11 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
         # given, or by a value that is unknown here (which may or may not be ours).
         own = resource.values.get(spec["key"]) if "key" in spec else None
         for other_type in types:
-            for other in ctx.by_type.get(other_type, ()):
+            # Only resources whose `via` value equals ours or is Unknown can link: looked up in an
+            # index instead of a loop over every resource of the type (quadratic on large trees).
+            strings, unknowns = _links_by_value(ctx.by_type, other_type, via)
+            named = strings.get(own, []) if isinstance(own, str) else []
+            for _, other in sorted(named + unknowns, key=lambda item: item[0]):
                 if other.address in candidates:
                     continue
                 value = other.values.get(via)
@@ -132,6 +136,29 @@ def _check_related(spec: dict, ctx: Context) -> Verdict:
     if found.value is False and maybe:
         found = Verdict(None, via, f"{_article(names)} {names} with an unknown {via} might refer to it")
     return negate(found) if match == "none" else found
+
+
+# One scope's index at a time; the by_type dict it was built from is kept, so identity is reliable.
+_LINK_INDEX: dict = {"by_type": None, "index": {}}
+
+
+def _links_by_value(by_type: dict, type_name: str, via: str) -> tuple[dict, list]:
+    """({string value: [(position, resource)]}, [(position, Unknown-valued resource)]) for the
+    resources of ``type_name`` by their ``via`` attribute; positions keep by_type's order."""
+    if _LINK_INDEX["by_type"] is not by_type:
+        _LINK_INDEX.update(by_type=by_type, index={})
+    key = (type_name, via)
+    if key not in _LINK_INDEX["index"]:
+        strings: dict = {}
+        unknowns: list = []
+        for position, other in enumerate(by_type.get(type_name, ())):
+            value = other.values.get(via)
+            if isinstance(value, str):
+                strings.setdefault(value, []).append((position, other))
+            elif isinstance(value, Unknown):
+                unknowns.append((position, other))
+        _LINK_INDEX["index"][key] = (strings, unknowns)
+    return _LINK_INDEX["index"][key]
 
 
 def _if_created(verdict: Verdict, other) -> Verdict:
