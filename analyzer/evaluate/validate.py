@@ -126,9 +126,13 @@ _DECLARATIONS = {"variable": 1, "output": 1, "module": 1, "resource": 2, "data":
 
 
 def _duplicates(files) -> list[Problem]:
+    from analyzer.load.files import is_override_file
+
     seen: dict = {}
     problems = []
     for parsed in files:
+        if is_override_file(parsed.path):
+            continue  # override files redeclare on purpose: Terraform merges them
         for block in parsed.blocks:
             if block.type == "locals":
                 for name, attribute in block.attributes.items():
