@@ -112,6 +112,11 @@ def _undeclared(module, traversal, child_outputs, ephemeral=frozenset()) -> str 
         if output is None or outputs is None or output in outputs:
             return None
         return f"module.{first} has no output {output!r}"
+    if root == "resource":  # resource.<type>.<name>: the explicit spelling of <type>.<name>
+        second = _name(steps[1]) if len(steps) > 1 else None
+        if second is None or ("managed", first, second) in module.resources:
+            return None
+        return f"reference to undeclared resource {first}.{second}"
     if root == "ephemeral":  # ephemeral resources (Terraform 1.10): ephemeral.<type>.<name>
         second = _name(steps[1]) if len(steps) > 1 else None
         if second is None or (first, second) in ephemeral:
