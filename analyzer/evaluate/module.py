@@ -197,6 +197,9 @@ class ModuleInstance:
             type_name = _first_name(steps, "data")
             name = _first_name(steps[1:], f"data.{type_name}")
             return self.reference_value("data", type_name, name), steps[2:]
+        if root == "resource":  # resource.<type>.<name> spells out <type>.<name>
+            type_name = _first_name(steps, "resource")
+            return self.reference_value("managed", type_name, _first_name(steps[1:], f"resource.{type_name}")), steps[2:]
         if root == "path":
             which = _first_name(steps, "path")
             paths = {"module": self.directory, "root": self.root_dir, "cwd": self.root_dir}
