@@ -73,13 +73,17 @@ def main():
               help="Cap on instances per count/for_each (default 10000; env TFATTEST_MAX_INSTANCES).")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None,
               help="Cap on evaluation steps per root module (default 1000000; env TFATTEST_MAX_EVAL_STEPS).")
-def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode, rule_dirs,
-         no_bundled_rules, account_scope, plans, changed_only, config_path, color, framework, evidence_dir, debug,
-         max_instances, max_steps):
+def scan(paths, max_instances, max_steps, **arguments):
     """Scan Terraform in PATHS (directories or files; default: .)."""
     from analyzer.evaluate import limits
 
-    limits.set_limits(max_instances=max_instances, max_eval_steps=max_steps)
+    with limits.overridden(max_instances=max_instances, max_eval_steps=max_steps):
+        _scan_command(paths, **arguments)
+
+
+def _scan_command(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode,
+                  rule_dirs, no_bundled_rules, account_scope, plans, changed_only, config_path, color, framework,
+                  evidence_dir, debug):
     debug = debug or bool(os.environ.get("TFATTEST_DEBUG"))
     click.get_current_context().meta["tfattest.debug"] = debug
     if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
