@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import yaml
 
-from analyzer.model import Problem, Rule
+from analyzer.model import Problem, Rule, Severity, Subject
 from analyzer.rules.attributes import rule_attribute_problems
 from analyzer.rules.operators import OPERATORS
 from analyzer.rules.predicates import PREDICATES, args_schema
@@ -134,11 +134,11 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
         return None, Problem(path, line, f"not in the provider schema: {message}{more}", "rule-error")
     return Rule(
         id=document["id"], name=document["name"], title=document["title"], provider=document["provider"],
-        control=document["control"], tsc=tuple(document["tsc"]), severity=document["severity"],
+        control=document["control"], tsc=tuple(document["tsc"]), severity=Severity(document["severity"]),
         resource_types=tuple(document.get("resource_types", ())), assertion=document["assert"],
         description=document["description"].strip(), remediation=document["remediation"],
         references=tuple(document.get("references", ())), when=document.get("when"),
-        scope=document.get("scope", "resource"), source_path=path, enabled=document.get("enabled", True),
+        scope=Subject(document.get("scope", "resource")), source_path=path, enabled=document.get("enabled", True),
         frameworks={key: tuple(ids) for key, ids in (document.get("frameworks") or {}).items()},
     ), None
 
