@@ -1,0 +1,82 @@
+"""Typed results, the one three-valued logic, and structural boundaries between packages."""
+import hashlib
+import json
+import os
+import re
+from dataclasses import replace
+
+import pytest
+
+from analyzer import logic
+from analyzer.model import Location, Result, Severity, Status, Subject
+from analyzer.providers.aws.policy import Answer, _and, _not, _or
+from analyzer.rules.verdict import Verdict, all_of, any_of, negate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _result(**changes):
+    here = Location("main.tf", 3, 5)
+    return replace(Result("AWS-S3-002", Status.FAIL, "aws_s3_bucket.b", "aws_s3_bucket", here, here, "m"), **changes)
+
+
+def test_fingerprint_keeps_the_published_formula():
+    result = _result()
+    expected = hashlib.sha256(b"AWS-S3-002|main.tf|aws_s3_bucket.b").hexdigest()[:32]
+    assert result.fingerprint == expected
+
+
+def test_fingerprint_follows_replace():
+    moved = _result(location=Location("/abs/main.tf", 3, 5))
+    assert moved.fingerprint == hashlib.sha256(b"AWS-S3-002|/abs/main.tf|aws_s3_bucket.b").hexdigest()[:32]
+    assert _result(region=Location("main.tf", 9, 9)).fingerprint == _result().fingerprint
+
+
+def test_enums_behave_as_their_text():
+    assert Status.FAIL == "fail" and f"{Status.NOT_APPLICABLE}" == "not-applicable"
+    assert json.dumps({Status.PASS: Severity.HIGH}) == '{"pass": "high"}'
+    assert f"{Severity.LOW:<6}|" == "low   |" and str(Subject.ACCOUNT) == "account"
+
+
+T, F, U = True, False, None
+
+
+@pytest.mark.parametrize("values, conj, disj", [
+    ((T, T), T, T), ((T, F), F, T), ((T, U), U, T), ((F, U), F, U), ((U, U), U, U), ((F, F), F, F), ((), T, F),
+])
+def test_verdict_and_answer_agree_with_kleene(values, conj, disj):
+    verdicts = [Verdict(v, evidence=str(i)) for i, v in enumerate(values)]
+    answers = [Answer(v, str(i)) for i, v in enumerate(values)]
+    assert all_of(verdicts).value is conj and _and(*answers).value is conj
+    assert any_of(verdicts).value is disj and _or(answers).value is disj
+    for v in (T, F, U):
+        assert negate(Verdict(v)).value is logic.negate(v) is _not(Answer(v, "")).value
+
+
+def test_conjunction_stops_at_the_first_false():
+    consumed = []
+
+    def gen():
+        for v in (T, F, U):
+            consumed.append(v)
+            yield Verdict(v)
+
+    assert all_of(gen()).value is False and consumed == [T, F]
+
+
+def test_provider_function_keeps_its_arguments(tmp_path):
+    """Bug fix: provider::aws::arn_parse(aws_s3_bucket.b.arn) used to lose its arguments, and
+    with them the reference (the edge) to aws_s3_bucket.b."""
+    from analyzer import expr as E
+    from analyzer.load.hcl import parse_expression
+
+    call = parse_expression("provider::aws::arn_parse(aws_s3_bucket.b.arn, 1)")
+    assert isinstance(call, E.Call) and call.name == "provider::aws::arn_parse" and len(call.args) == 2
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'
+        'resource "aws_s3_bucket_policy" "p" {\n  bucket = provider::aws::arn_parse(aws_s3_bucket.b.arn, "a").resource\n'
+        '  policy = "{}"\n}\n')
+    from analyzer.scan import scan
+
+    report = scan([str(tmp_path)])
+    assert ("aws_s3_bucket_policy.p", "bucket", "aws_s3_bucket.b") in report.edges
