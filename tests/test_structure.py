@@ -80,3 +80,27 @@ def test_provider_function_keeps_its_arguments(tmp_path):
 
     report = scan([str(tmp_path)])
     assert ("aws_s3_bucket_policy.p", "bucket", "aws_s3_bucket.b") in report.edges
+
+
+@pytest.mark.parametrize("source, expected", [
+    # One numeric model (convert.arithmetic): operators and sum() agree, as in Terraform.
+    ("0.1 + 0.2 == 0.3", True), ("sum([0.1, 0.2]) == 0.3", True), ("10 * 0.1", 1), ("5 / 2", 2.5),
+    ("9007199254740993 + 0", 9007199254740993), ("-7 % 3", -1), ("7 % -3", 1), ("1 / 0", float("inf")),
+    # One conversion model (convert.to_bool, cty's rules): conditionals and logic agree with tobool().
+    ('"1" ? "a" : "b"', "a"), ('"0" ? "a" : "b"', "b"), ('tobool("1")', True), ('!"1"', False),
+    ('"true" && "1"', True), ('"2" + 1', 3), ('"${1.5}x"', "1.5x"), ('"${0.0000001}x"', "0.0000001x"),
+])
+def test_one_conversion_and_number_model(source, expected):
+    from analyzer.evaluate.expressions import NamesOnlyScope, evaluate
+    from analyzer.load.hcl import parse_expression
+
+    assert evaluate(parse_expression(source), NamesOnlyScope()) == expected
+
+
+@pytest.mark.parametrize("source", ['"True" ? 1 : 2', '"yes" && true', '"1.0.0" + 1'])
+def test_conversions_terraform_rejects_stay_errors(source):
+    from analyzer.evaluate.expressions import NamesOnlyScope, evaluate
+    from analyzer.evaluate.values import Unknown
+    from analyzer.load.hcl import parse_expression
+
+    assert isinstance(evaluate(parse_expression(source), NamesOnlyScope()), Unknown)

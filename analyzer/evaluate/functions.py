@@ -42,18 +42,25 @@ from typing import Callable
 
 import yaml
 
+from analyzer.evaluate import convert
+from analyzer.evaluate.convert import FunctionError
 from analyzer.evaluate.values import Unknown, first_unknown, type_name
-
-
-class FunctionError(Exception):
-    """Terraform itself would reject this function call; the message says why."""
 
 
 _MISSING = object()
 
-# Terraform numbers are 512-bit binary floats; 160 significant decimal digits
-# keep sums and range steps like 0.1 exact the way Terraform's are.
-_DECIMAL = Context(prec=160)
+# Terraform's number model and primitive conversions live in convert.py.
+_DECIMAL = convert.DECIMAL
+_NUMBER_SYNTAX = convert.NUMBER_SYNTAX
+_not_null = convert.not_null
+_string = convert.to_string
+_number = convert.to_number
+_boolean = convert.to_bool
+_decimal = convert.to_decimal
+_from_decimal = convert.from_decimal
+_normal = convert.normal
+_number_text = convert.number_text
+_float = convert.to_float
 
 # Go's unicode.IsSpace; Python's str.isspace also counts \x1c-\x1f.
 _GO_SPACES = (
@@ -148,40 +155,6 @@ def _find_unknown(*values: object) -> Unknown | None:
 # Conversions Terraform applies to arguments of a declared type
 
 
-def _not_null(value: object) -> None:
-    if value is None:
-        raise FunctionError("argument must not be null")
-
-
-def _string(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return _number_text(value)
-    _not_null(value)
-    raise FunctionError(f"string required, got {type_name(value)}")
-
-
-_NUMBER_SYNTAX = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-def _number(value: object) -> int | float:
-    if isinstance(value, bool):
-        raise FunctionError("number required, got bool")
-    if isinstance(value, float) and math.isnan(value):
-        raise FunctionError("NaN is not a valid number")
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        if not _NUMBER_SYNTAX.fullmatch(value):
-            raise FunctionError(f"cannot convert {value!r} to a number")
-        return _from_decimal(Decimal(value))
-    _not_null(value)
-    raise FunctionError(f"number required, got {type_name(value)}")
-
-
 def _integer(value: object, bounded: bool = True) -> int:
     number = _number(value)
     if isinstance(number, float):
@@ -192,20 +165,6 @@ def _integer(value: object, bounded: bool = True) -> int:
     if bounded and not -(2**63) <= number < 2**63:
         raise FunctionError("value must fit in a 64-bit integer")
     return number
-
-
-def _boolean(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        # cty's string-to-bool conversion accepts "1" and "0" too.
-        if value in ("true", "1"):
-            return True
-        if value in ("false", "0"):
-            return False
-        raise FunctionError(f"cannot convert {value!r} to bool")
-    _not_null(value)
-    raise FunctionError(f"bool required, got {type_name(value)}")
 
 
 def _sequence(value: object) -> list:
@@ -238,54 +197,6 @@ def _unify(items: list) -> list:
 
 # --------------------------------------------------------------------------
 # Numbers
-
-
-def _decimal(number: int | float) -> Decimal:
-    # repr() gives the shortest literal, which is what Terraform parsed.
-    return Decimal(number) if isinstance(number, int) else Decimal(repr(number))
-
-
-def _from_decimal(value: Decimal) -> int | float:
-    if value.is_nan():
-        raise FunctionError("result is not a number")
-    if value.is_infinite() or value.adjusted() > 1000:
-        return float(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
-
-
-def _normal(number: int | float) -> int | float:
-    if isinstance(number, float):
-        if math.isnan(number):
-            raise FunctionError("result is not a number")
-        if number.is_integer():
-            return int(number)
-    return number
-
-
-def _number_text(number: int | float) -> str:
-    """Terraform's number-to-string conversion: plain decimal, never an exponent."""
-    if isinstance(number, float):
-        if math.isnan(number):
-            raise FunctionError("NaN is not a valid number")
-        if math.isinf(number):
-            return "+Inf" if number > 0 else "-Inf"
-        if not number.is_integer():
-            return format(Decimal(repr(number)), "f")
-        number = int(number)
-    try:
-        return str(number)
-    except ValueError:  # beyond Python's int-to-str digit limit
-        raise FunctionError("number has too many digits to print") from None
-
-
-def _float(number: int | float) -> float:
-    # Terraform's pow and log go through float64, so we do too.
-    try:
-        return float(number)
-    except OverflowError:
-        return math.copysign(math.inf, number)
 
 
 # --------------------------------------------------------------------------

@@ -84,13 +84,17 @@ def type_name(value: object) -> str:
 
 
 def to_terraform_string(value: object) -> str:
-    """Convert a primitive to a string the way Terraform's tostring/interpolation does."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (int, float, str)):
-        return str(value)
+    """Convert a primitive to a string the way Terraform's tostring/interpolation does
+    (convert.to_string: numbers print in plain decimal, 1e-07 as "0.0000001")."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        from analyzer.evaluate.convert import FunctionError, to_string  # convert.py imports this module
+
+        try:
+            return to_string(value)
+        except FunctionError as err:
+            raise TypeError(str(err)) from None
     raise TypeError(f"cannot convert {type_name(value)} to string")
 
 
