@@ -14,7 +14,7 @@ from analyzer.evaluate.references import all_instance_edges, narrow_edges
 from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache, is_terraform_file, module_directories, terraform_files_in
 from analyzer.load.plan import looks_like_plan
-from analyzer.load.variables import root_variables
+from analyzer.evaluate.variables import root_variables
 from analyzer.model import FINDING_STATUSES, InputFile, Location, Problem, Report, Status, Subject
 from analyzer.plan_scan import plan_scope
 from analyzer.provider_configs import provider_resources

@@ -104,3 +104,17 @@ def test_conversions_terraform_rejects_stay_errors(source):
     from analyzer.load.hcl import parse_expression
 
     assert isinstance(evaluate(parse_expression(source), NamesOnlyScope()), Unknown)
+
+
+def test_load_does_not_import_evaluate_or_suppress():
+    """Loading builds plain data; evaluation and suppression decisions come after it."""
+    load_dir = os.path.join(ROOT, "analyzer", "load")
+    offending = []
+    for name in sorted(os.listdir(load_dir)):
+        if name.endswith(".py"):
+            with open(os.path.join(load_dir, name), encoding="utf-8") as handle:
+                for number, line in enumerate(handle, 1):
+                    if re.search(r"\bimport\b", line) and re.search(r"analyzer\.(evaluate|suppress)\b|"
+                                                                   r"from analyzer import (evaluate|suppress)\b", line):
+                        offending.append(f"{name}:{number}: {line.strip()}")
+    assert offending == []

@@ -21,7 +21,7 @@ import math
 import re
 from decimal import Context, Decimal, InvalidOperation
 
-from analyzer.evaluate.values import type_name
+from analyzer.values import type_name
 
 
 class FunctionError(Exception):

@@ -9,11 +9,11 @@ because a scan must never crash on an expression it does not understand.
 from __future__ import annotations
 
 from analyzer import expr as E
-from analyzer.evaluate import limits
+from analyzer import limits
 from analyzer.evaluate import convert
 from analyzer.evaluate.convert import FunctionError
 from analyzer.evaluate.functions import FUNCTIONS
-from analyzer.evaluate.values import TemplateParts, Unknown, first_unknown, to_terraform_string, type_name
+from analyzer.values import TemplateParts, Unknown, first_unknown, to_terraform_string, type_name
 
 
 class EvalError(Exception):

@@ -19,7 +19,7 @@ evaluator reports as Unknown.
 """
 from __future__ import annotations
 
-from analyzer.evaluate import limits
+from analyzer import limits
 
 import base64
 import binascii
@@ -44,7 +44,7 @@ import yaml
 
 from analyzer.evaluate import convert
 from analyzer.evaluate.convert import FunctionError
-from analyzer.evaluate.values import Unknown, first_unknown, type_name
+from analyzer.values import Unknown, first_unknown, type_name
 
 
 _MISSING = object()

@@ -13,11 +13,13 @@ from analyzer import expr as E
 from analyzer.addresses import instance_key_suffix
 from analyzer.providers.aws import registry_modules
 from analyzer.contain import internal_problem
+from analyzer.evaluate import resolve
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
 from analyzer.evaluate.types import apply_type
-from analyzer.evaluate import limits
+from analyzer import limits
+from analyzer.evaluate.resolve import origin
 from analyzer.evaluate.validate import count_problem, for_each_problem, module_problems
-from analyzer.evaluate.values import Unknown
+from analyzer.values import Unknown
 from analyzer.load.files import read_modules_manifest
 from analyzer.model import Location, Problem, Resource
 
@@ -460,34 +462,33 @@ class ModuleInstance:
         return ("code", "; ".join(a[1] for a in answers) or "a literal in the code")
 
     def _reference_provenance(self, reference, depth: int, block=None) -> tuple:
-        first = reference.steps[0].name if isinstance(reference.steps[0], E.GetAttr) else None
-        if reference.root == "var" and first:
-            if self.call_block is not None and first in self.call_block.attributes:
-                kind, why = self.call_scope.module.provenance(self.call_block.attributes[first].expr, depth + 1)
-                return (kind, f"var.{first} from the module call: {why}")
+        """Follows the step resolve.origin gives: module arguments, variable defaults, locals
+        and for_each; a resource, data source or module output is not written in the code."""
+        found = origin(self, reference, block=block)
+        kind = found.kind
+        if kind == resolve.ARGUMENT:
+            why_kind, why = found.module.provenance(found.expression, depth + 1)
+            return (why_kind, f"{found.name} from the module call: {why}")
+        if kind == resolve.UNDECLARED:
+            return ("unknown", f"{found.name} is not declared")
+        if kind == resolve.DEFAULT:
             # A literal default is committed with the code even when tfvars override it.
-            declaration = self.variables.get(first)
-            if declaration is None:
-                return ("unknown", f"var.{first} is not declared")
-            default = declaration.attributes.get("default")
-            if default is None or (isinstance(default.expr, E.Literal) and default.expr.value in (None, "")):
-                return ("outside", f"var.{first} has no default (supplied at plan time)")
-            kind, why = self.provenance(default.expr, depth + 1)
-            return (kind, f"the default of var.{first} is a literal in the code" if kind == "code" else why)
-        if reference.root == "local" and first:
-            if first not in self.locals:
-                return ("unknown", f"local.{first} is not declared")
-            kind, why = self.provenance(self.locals[first].expr, depth + 1)
-            return (kind, f"local.{first} is a literal in the code" if kind == "code" else why)
-        if reference.root == "count":
-            return ("code", "count.index")
-        if reference.root == "each" and block is not None and "for_each" in block.attributes:
-            kind, why = self.provenance(block.attributes["for_each"].expr, depth + 1)
-            return (kind, f"each.{first} from for_each: {why}")
-        if reference.root == "each":
+            default = found.expression
+            if default is None or (isinstance(default, E.Literal) and default.value in (None, "")):
+                return ("outside", f"{found.name} has no default (supplied at plan time)")
+            why_kind, why = self.provenance(default, depth + 1)
+            return (why_kind, f"the default of {found.name} is a literal in the code" if why_kind == "code" else why)
+        if kind == resolve.LOCAL:
+            why_kind, why = self.provenance(found.expression, depth + 1)
+            return (why_kind, f"{found.name} is a literal in the code" if why_kind == "code" else why)
+        if kind == resolve.CONSTANT:
+            return ("code", "count.index" if reference.root == "count" else "a constant")
+        if kind == resolve.FOR_EACH:
+            why_kind, why = self.provenance(found.expression, depth + 1)
+            return (why_kind, f"{found.name} from for_each: {why}")
+        if kind == resolve.ITERATION:
             return ("unknown", "set from each")
-        if reference.root in ("path", "terraform"):
-            return ("code", "a constant")
+        first = reference.steps[0].name if isinstance(reference.steps[0], E.GetAttr) else None
         return ("outside", f"taken from {reference.root}.{first or ''} (not written in the code)")
 
     def _map_provenance(self, attr: str, expression, block) -> dict:

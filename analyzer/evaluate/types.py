@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from analyzer import expr as E
 from analyzer.evaluate import convert
-from analyzer.evaluate.values import Unknown, to_terraform_string
+from analyzer.values import Unknown, to_terraform_string
 
 
 def apply_type(value, type_expr, evaluate_default):

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from analyzer.addresses import config_address
-from analyzer.evaluate.values import Unknown
+from analyzer.values import Unknown
 from analyzer.model import Problem
 
 SUPPORTED_MAJOR = {0, 1}
