@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 # The comment syntax is read while loading (analyzer/load/comments.py); this module decides
 # what the parsed comments and config exceptions suppress.
-from analyzer.load.comments import MARKER, parse_suppressions  # noqa: F401 - re-exported
+from analyzer.load.comments import MARKER, parse_suppressions
+
+__all__ = ["MARKER", "parse_suppressions"]  # and the names below
 
 
 @dataclass(frozen=True)

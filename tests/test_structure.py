@@ -118,3 +118,16 @@ def test_load_does_not_import_evaluate_or_suppress():
                                                                    r"from analyzer import (evaluate|suppress)\b", line):
                         offending.append(f"{name}:{number}: {line.strip()}")
     assert offending == []
+
+
+def test_every_function_family_member_is_in_the_one_registry():
+    import importlib
+    import pkgutil
+
+    import analyzer.evaluate.functions as package
+
+    registered = set(package.FUNCTIONS.values())
+    defined = {obj for info in pkgutil.iter_modules(package.__path__)
+               for name, obj in vars(importlib.import_module(f"{package.__name__}.{info.name}")).items()
+               if name.startswith("tf_") and callable(obj)}
+    assert defined and defined <= registered
