@@ -1,12 +1,14 @@
 """Evaluate analyzer.expr trees to Terraform values, with Unknown as a first-class value.
 
-A ``scope`` object supplies what names mean (``var``, ``local``, resources, ``each``...):
-    scope.resolve_root(traversal) -> (value, remaining_steps)
-    scope.read_file(path) -> str   (restricted to the scanned tree; raises EvalError)
-Terraform errors become EvalError; ``evaluate`` turns them into Unknown at the top,
+A ``scope`` (the ``Scope`` protocol below) supplies what names mean (``var``, ``local``,
+resources, ``each``...) and the files the expression may read. Implementations:
+module.Scope (a module instance plus count/each/iterator names) and NamesOnlyScope
+(templatefile variables, tfvars constants). Terraform errors become EvalError; ``evaluate`` turns them into Unknown at the top,
 because a scan must never crash on an expression it does not understand.
 """
 from __future__ import annotations
+
+from typing import Protocol
 
 from analyzer import expr as E
 from analyzer import limits
@@ -18,6 +20,23 @@ from analyzer.values import TemplateParts, Unknown, first_unknown, to_terraform_
 
 class EvalError(Exception):
     """Terraform itself would report an error for this expression."""
+
+
+class Scope(Protocol):
+    """What an expression is evaluated in."""
+
+    names: dict  # names bound here: count, each, for-expression and dynamic iterators
+
+    def resolve_root(self, traversal) -> tuple:
+        """(value of the traversal's root and the steps it consumed, remaining steps); raises EvalError."""
+
+    def with_names(self, names: dict) -> "Scope":
+        """The same scope with more bound names (a for expression's or dynamic block's iterator)."""
+
+    def read_file(self, path: str) -> str:
+        """A file's text, restricted to the scanned tree; raises EvalError."""
+
+    def file_exists(self, path: str) -> bool: ...
 
 
 class ResourceObject(dict):
