@@ -18,7 +18,7 @@ class _Text(str, Enum):
 
 
 class Status(_Text):
-    """What a rule concluded for one subject (DESIGN.md "Unknown semantics")."""
+    """What a rule concluded for one subject (Unknown semantics: docs/writing-rules.md)."""
 
     PASS = "pass"
     FAIL = "fail"
@@ -175,7 +175,7 @@ class Rule:
     remediation: str
     references: tuple = ()
     when: dict | None = None
-    scope: Subject = Subject.RESOURCE  # account: presence rules (DESIGN.md)
+    scope: Subject = Subject.RESOURCE  # account: presence rules (docs/writing-rules.md)
     source_path: str = ""
     enabled: bool = True  # False: opt-in, runs only when selected by id (--only/--enable)
     # framework key (iso27001_2022, cis_aws_6.0, ...) -> requirement ids; analyzer/frameworks.py

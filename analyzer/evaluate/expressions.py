@@ -3,8 +3,9 @@
 A ``scope`` (the ``Scope`` protocol below) supplies what names mean (``var``, ``local``,
 resources, ``each``...) and the files the expression may read. Implementations:
 module.Scope (a module instance plus count/each/iterator names) and NamesOnlyScope
-(templatefile variables, tfvars constants). Terraform errors become EvalError; ``evaluate`` turns them into Unknown at the top,
-because a scan must never crash on an expression it does not understand.
+(templatefile variables, tfvars constants). Terraform errors become EvalError; ``evaluate``
+turns them into Unknown at the top, because a scan must never crash on an expression it does
+not understand.
 """
 from __future__ import annotations
 

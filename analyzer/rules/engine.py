@@ -375,7 +375,7 @@ def _contained(problems, err, location: Location, what: str) -> None:
 
 def evaluate_account_rules(rules, resources, graph, scope_name: str, anchor: Location,
                            account_scope: bool, problems: list | None = None) -> list[Result]:
-    """Presence rules, once per scan over every root module scanned (DESIGN.md): an account
+    """Presence rules, once per scan over every root module scanned (docs/architecture.md): an account
     baseline is often split across root modules. A rule of a cloud the scan has no resources or
     provider block of is not applicable (an AWS baseline says nothing about a GCP project), and
     each cloud's results are reported at that cloud's provider block."""
@@ -388,8 +388,8 @@ def evaluate_account_rules(rules, resources, graph, scope_name: str, anchor: Loc
         if account_scope and rule.provider not in anchors:
             message = (f"{rule.title}: presence rule not applicable — the scanned code has no {rule.provider} "
                        f"resources or provider block")
-            results.append(Result(rule.id, Status.NOT_APPLICABLE, f"account ({scope_name})", "", anchor, anchor, message,
-                                  subject=Subject.ACCOUNT))
+            results.append(Result(rule.id, Status.NOT_APPLICABLE, f"account ({scope_name})", "", anchor, anchor,
+                                  message, subject=Subject.ACCOUNT))
             continue
         rule_anchor = anchors.get(rule.provider, anchor)
         try:
