@@ -131,3 +131,21 @@ def test_every_function_family_member_is_in_the_one_registry():
                for name, obj in vars(importlib.import_module(f"{package.__name__}.{info.name}")).items()
                if name.startswith("tf_") and callable(obj)}
     assert defined and defined <= registered
+
+
+def test_module_tree_is_loaded_before_evaluation(tmp_path):
+    """Calls, sources, parsed files and problems as values (load/modules.py)."""
+    from analyzer.load.files import ParseCache
+    from analyzer.load.modules import build_module_tree
+
+    (tmp_path / "main.tf").write_text('module "a" {\n  source = "./a"\n  count = 0\n}\n'
+                                      'module "gone" {\n  source = "hashicorp/consul/aws"\n}\n')
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "main.tf").write_text('module "back" {\n  source = "../"\n}\n'
+                                            'resource "aws_s3_bucket" "b" {}\n')
+    tree = build_module_tree(ParseCache(), str(tmp_path), {})
+    a, gone = tree.calls["a"], tree.calls["gone"]
+    assert a.child is not None and a.source.manifest_key == "a" and len(a.child.files) == 1
+    back = a.child.calls["back"]
+    assert back.child is None and back.problem.kind == "parse-error" and "cycle" in back.problem.message
+    assert gone.child is None and gone.source.directory is None and gone.source.problem.kind == "module-missing"

@@ -21,7 +21,7 @@ from analyzer.evaluate.resources import META_BLOCKS
 from analyzer.evaluate.types import apply_type
 from analyzer.evaluate.validate import module_problems
 from analyzer.load.files import read_modules_manifest
-from analyzer.load.modules import module_source
+from analyzer.load.modules import ModuleNode, build_module_tree
 from analyzer.model import Problem, Resource
 from analyzer.providers.aws import registry_modules
 from analyzer.values import Unknown
@@ -91,7 +91,7 @@ def _first_name(steps, what: str):
 class ModuleInstance:
     def __init__(self, project: Project, directory: str, address: str = "", manifest_key: str = "",
                  root_dir: str | None = None, inputs=None, depth: int = 0, call_scope=None, call_block=None,
-                 lineage: tuple = ()):
+                 lineage: tuple = (), node: ModuleNode | None = None):
         self.project = project
         self.directory = directory
         self.address = address
@@ -102,7 +102,13 @@ class ModuleInstance:
         self.call_scope = call_scope  # the caller's scope, to follow var.* references upward
         self.call_block = call_block
         self.lineage = lineage + (os.path.normpath(directory),)  # module directories up to the root
-        self.files = project.cache.directory(directory)
+        # The module tree is loaded before evaluation (load/modules.py); a root builds it.
+        self.node = node or build_module_tree(project.cache, directory, project.manifest_for(self.root_dir),
+                                              manifest_key, lineage, depth)
+        self.files = list(self.node.files)
+        for call in self.node.calls.values():
+            if call.source.problem is not None:
+                project.report_once(("module", self.root_dir, call.source.manifest_key), call.source.problem)
         self.variables: dict = {}
         self.locals: dict = {}
         self.outputs: dict = {}
@@ -139,11 +145,12 @@ class ModuleInstance:
 
     def _child_outputs(self, name: str):
         """Output names of the module called ``name`` when its source is on disk, else None."""
-        directory, _ = self.module_directory(name, self.module_calls[name])
+        call = self.node.calls[name]
+        directory = call.source.directory
         if not directory or not os.path.isdir(directory) or registry_modules.is_model_directory(directory):
             return None  # not on disk, or tfattest's partial model of a registry module
-        return {b.labels[0] for f in self.project.cache.directory(directory) for b in f.blocks
-                if b.type == "output" and b.labels}
+        files = call.child.files if call.child is not None else self.project.cache.directory(directory)
+        return {b.labels[0] for f in files for b in f.blocks if b.type == "output" and b.labels}
 
     # --- memoization with a cycle guard ------------------------------------
     def _memoized(self, key, compute):
@@ -311,43 +318,34 @@ class ModuleInstance:
                 for k, v in pairs]
 
     # --- modules ---------------------------------------------------------------
-    def module_directory(self, name: str, block):
-        """(directory or None, manifest key) of a module call; where it comes from is load/modules.py."""
-        found = module_source(self.directory, self.manifest_key, name, block, self.project.manifest_for(self.root_dir))
-        if found.problem is not None:
-            self.project.report_once(("module", self.root_dir, found.manifest_key), found.problem)
-        return found.directory, found.manifest_key
+    def module_directory(self, name: str, block=None):
+        """(directory or None, manifest key) of a module call, from the loaded module tree."""
+        source = self.node.calls[name].source
+        return source.directory, source.manifest_key
 
     def child_modules(self):
         """[(call name, instance key, child ModuleInstance or None, exists)] for every module call."""
         if self._child_list is not None:
             return self._child_list
         result = []
-        for name, block in self.module_calls.items():
-            directory, manifest_key = self.module_directory(name, block)
-            if directory and os.path.normpath(directory) in self.lineage:
-                self.project.report_once(("cycle", block.location.path, block.location.start_line), Problem(
-                    block.location.path, block.location.start_line,
-                    f"module.{name} calls a module that contains this call (source {directory!r}): "
-                    "Terraform rejects this cycle; the call is not followed", "parse-error"))
-                directory = None
+        for name, call in self.node.calls.items():
+            block, node = call.block, call.child
+            where = (block.location.path, block.location.start_line)
+            if call.problem is not None and call.problem.kind == "parse-error":  # a cycle
+                self.project.report_once(("cycle", *where), call.problem)
             for instance_key, names, exists in self.expansions(block):
                 child = None
-                if directory and self.depth >= limits.MAX_MODULE_DEPTH:
-                    self.project.report_once(("depth", block.location.path, block.location.start_line), Problem(
-                        block.location.path, block.location.start_line,
-                        f"module.{name} is nested more than {limits.MAX_MODULE_DEPTH} module calls deep "
-                        "(TFATTEST_MAX_MODULE_DEPTH); it is not evaluated and its outputs are Unknown",
-                        "limit-exceeded"))
-                elif directory:
+                if call.problem is not None and call.problem.kind == "limit-exceeded":  # too deep
+                    self.project.report_once(("depth", *where), call.problem)
+                elif node is not None:
                     call_scope = Scope(self, names)
                     inputs = {arg: _lazy(attr.expr, call_scope)
                               for arg, attr in block.attributes.items() if arg not in MODULE_META_ARGUMENTS}
                     address = f"module.{name}{instance_key_suffix(instance_key)}"
-                    child = ModuleInstance(self.project, directory,
+                    child = ModuleInstance(self.project, node.directory,
                                            f"{self.address}.{address}" if self.address else address,
-                                           manifest_key, self.root_dir, inputs, self.depth + 1,
-                                           call_scope, block, self.lineage)
+                                           node.manifest_key, self.root_dir, inputs, self.depth + 1,
+                                           call_scope, block, self.lineage, node)
                 result.append((name, instance_key, child, exists))
         self._child_list = result
         return result

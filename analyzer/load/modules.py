@@ -46,3 +46,62 @@ def module_source(caller_directory: str, caller_manifest_key: str, name: str, bl
         *where, f"module.{name}: source {source!r} is not available locally (run `terraform init` to "
         "populate .terraform/modules); its resources are not analyzed and its outputs are unknown",
         "module-missing"))
+
+
+@dataclass(frozen=True)
+class ModuleCall:
+    """One ``module "name" {}`` block: where its source is and, when it is followed, its tree.
+
+    ``child`` is None when the source is not available, when following it would be a cycle
+    (the source contains this call) or when it is nested deeper than limits.MAX_MODULE_DEPTH;
+    ``problem`` then says why (cycle, depth), for evaluation to report when the call has
+    instances. A missing source's warning is ``source.problem``."""
+
+    name: str
+    block: object
+    source: ModuleSource
+    child: "ModuleNode | None" = None
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True)
+class ModuleNode:
+    """A module directory as loaded: its parsed files and its module calls (first declaration
+    of a name wins, as evaluate/validate.py reports the duplicates)."""
+
+    directory: str
+    manifest_key: str
+    files: tuple
+    calls: dict  # name -> ModuleCall, in declaration order
+
+
+def build_module_tree(cache, directory: str, manifest: dict, manifest_key: str = "", lineage: tuple = (),
+                      depth: int = 0) -> ModuleNode:
+    """The module tree under ``directory`` before any evaluation: every call's source, parsed
+    files and problems, followed recursively (``lineage``: module directories up to the root)."""
+    from analyzer.limits import MAX_MODULE_DEPTH
+
+    files = tuple(cache.directory(directory))
+    lineage = lineage + (os.path.normpath(directory),)
+    blocks: dict = {}
+    for parsed in files:
+        for block in parsed.blocks:
+            if block.type == "module" and block.labels:
+                blocks.setdefault(block.labels[0], block)
+    calls = {}
+    for name, block in blocks.items():
+        source = module_source(directory, manifest_key, name, block, manifest)
+        where = (block.location.path, block.location.start_line)
+        child, problem = None, None
+        if source.directory and os.path.normpath(source.directory) in lineage:
+            problem = Problem(*where, f"module.{name} calls a module that contains this call (source "
+                              f"{source.directory!r}): Terraform rejects this cycle; the call is not followed",
+                              "parse-error")
+        elif source.directory and depth >= MAX_MODULE_DEPTH:
+            problem = Problem(*where, f"module.{name} is nested more than {MAX_MODULE_DEPTH} module calls deep "
+                              "(TFATTEST_MAX_MODULE_DEPTH); it is not evaluated and its outputs are Unknown",
+                              "limit-exceeded")
+        elif source.directory:
+            child = build_module_tree(cache, source.directory, manifest, source.manifest_key, lineage, depth + 1)
+        calls[name] = ModuleCall(name, block, source, child, problem)
+    return ModuleNode(directory, manifest_key, files, calls)
