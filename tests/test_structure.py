@@ -149,3 +149,30 @@ def test_module_tree_is_loaded_before_evaluation(tmp_path):
     back = a.child.calls["back"]
     assert back.child is None and back.problem.kind == "parse-error" and "cycle" in back.problem.message
     assert gone.child is None and gone.source.directory is None and gone.source.problem.kind == "module-missing"
+
+
+def test_plan_configuration_references_follow_arguments_and_outputs():
+    """load/plan.py resolves with resolve.origin: a module argument into the caller, a module
+    output into the child; locals and undeclared names reach nothing."""
+    from analyzer.load.plan import _config_references
+
+    child = {"resources": [{"address": "aws_s3_bucket_policy.p", "mode": "managed", "type": "aws_s3_bucket_policy",
+                            "name": "p", "expressions": {"bucket": {"references": ["var.bucket_id"]}}},
+                           {"address": "aws_s3_bucket.inner", "mode": "managed", "type": "aws_s3_bucket",
+                            "name": "inner", "expressions": {}}],
+             "outputs": {"inner_id": {"expression": {"references": ["aws_s3_bucket.inner.id", "aws_s3_bucket.inner"]}}}}
+    root = {"resources": [{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+                           "expressions": {}},
+                          {"address": "data.aws_iam_policy_document.d", "mode": "data",
+                           "type": "aws_iam_policy_document", "name": "d", "expressions": {}},
+                          {"address": "aws_s3_bucket_logging.l", "mode": "managed", "type": "aws_s3_bucket_logging",
+                           "name": "l", "expressions": {
+                               "bucket": {"references": ["module.m.inner_id", "module.m"]},
+                               "target_bucket": {"references": ["local.x", "var.y", "data.aws_iam_policy_document.d.json"]}}}],
+            "module_calls": {"m": {"expressions": {"bucket_id": {"references": ["aws_s3_bucket.b.id"]}}, "module": child}}}
+    edges = {(r.source, r.attribute, r.target) for r in _config_references(root, [], {})}
+    assert edges == {
+        ("aws_s3_bucket_logging.l", "bucket", "module.m.aws_s3_bucket.inner"),
+        ("aws_s3_bucket_logging.l", "target_bucket", "data.aws_iam_policy_document.d"),
+        ("module.m.aws_s3_bucket_policy.p", "bucket", "aws_s3_bucket.b"),
+    }

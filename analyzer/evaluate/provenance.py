@@ -9,8 +9,8 @@ edges use too.
 from __future__ import annotations
 
 from analyzer import expr as E
-from analyzer.evaluate import resolve
-from analyzer.evaluate.resolve import origin
+from analyzer import resolve
+from analyzer.resolve import origin
 
 # Functions whose result is made at apply time: a value built with them is not written in code.
 GENERATING_FUNCTIONS = {"uuid", "uuidv5", "timestamp", "bcrypt", "plantimestamp", "ephemeralasnull"}

@@ -11,9 +11,9 @@ from analyzer.evaluate.expressions import EvalError, evaluate_strict
 from analyzer.limits import LimitExceeded
 from analyzer.addresses import instance_key_suffix, split_instance
 from analyzer.contain import internal_problem
-from analyzer.evaluate import resolve
+from analyzer import resolve
 from analyzer.evaluate.module import META_ARGUMENTS, META_BLOCKS, Scope
-from analyzer.evaluate.resolve import origin
+from analyzer.resolve import origin
 from analyzer.values import Unknown
 
 MAX_FOLLOW = 2000

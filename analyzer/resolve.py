@@ -1,4 +1,4 @@
-"""What a Terraform name refers to: one lookup shared by graph edges and provenance.
+"""What a Terraform name refers to: one lookup shared by graph edges, provenance and plans.
 
 ``origin(module, traversal, bound, block)`` says, one step back, where the value of a
 reference such as ``var.x``, ``local.y``, ``each.value``, ``module.m.out`` or ``aws_s3_bucket.b.id``
@@ -6,12 +6,17 @@ comes from. Its consumers follow the step further in their own way:
 
 - graph edges (evaluate/references.py) follow module arguments, locals and module outputs to
   the resource instances a value depends on;
-- provenance (evaluate/module.py ``provenance``) follows module arguments, variable defaults,
-  locals and ``for_each`` to decide whether a value is written in this repository.
+- provenance (evaluate/provenance.py) follows module arguments, variable defaults, locals and
+  ``for_each`` to decide whether a value is written in this repository;
+- plan configuration references (load/plan.py) follow module arguments and module outputs in
+  the plan's ``configuration`` (which has no locals).
 
-Values themselves are still computed by ModuleInstance.resolve (evaluate/module.py); making
-one evaluation pass return a value with its dependencies and provenance (like cty's marks) is
-the next step (docs/architecture.md, "Name resolution").
+``module`` is anything with ``call_block`` (the calling ``module`` block, its ``attributes``
+holding ``.expr``), ``call_scope`` (``.module``: the caller), ``variables``, ``locals`` and
+``resources`` keyed by (mode, type, name): an evaluate.module.ModuleInstance, or load/plan.py's
+view of a configuration module. Values themselves are still computed by
+ModuleInstance.resolve (evaluate/module.py); making one evaluation pass return a value with its
+dependencies and provenance (like cty's marks) is the next step (docs/architecture.md).
 """
 from __future__ import annotations
 
