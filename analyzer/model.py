@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 
 
@@ -214,10 +215,12 @@ class Result:
     change_action: str | None = None
     module_address: str = ""
     subject: Subject = Subject.RESOURCE
-    fingerprint: str = field(init=False, compare=False, repr=False, default="")
 
-    def __post_init__(self):
-        object.__setattr__(self, "fingerprint", result_fingerprint(self.rule_id, self.location.path, self.address))
+    @cached_property
+    def fingerprint(self) -> str:
+        # Computed on first use and stored on this instance; ``dataclasses.replace`` builds a new
+        # instance, so a Result moved to a relative path gets the fingerprint of that path.
+        return result_fingerprint(self.rule_id, self.location.path, self.address)
 
 
 @dataclass(frozen=True)
