@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from analyzer.frameworks import FRAMEWORKS, requirement_sort_key, requirements, tsc_criteria, tsc_sort_key
+from analyzer.model import Status
 
-JUDGED = ("pass", "fail", "unknown", "suppressed")
+JUDGED = (Status.PASS, Status.FAIL, Status.UNKNOWN, Status.SUPPRESSED)
 
 
 def _keys_of(rule, framework: str | None) -> tuple:

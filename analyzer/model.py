@@ -1,7 +1,53 @@
 """Frozen data passed along the pipeline: load -> model -> evaluate -> graph -> rules -> report."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
+from enum import Enum
+
+
+class _Text(str, Enum):
+    """A closed set of names that compare, hash, format and serialise (JSON, SQL) as their text.
+
+    ``enum.StrEnum`` is Python 3.11+; the project supports 3.10, so this is its equivalent:
+    ``Status.FAIL == "fail"``, ``f"{Status.FAIL}" == "fail"``, ``json.dumps(Status.FAIL) == '"fail"'``.
+    """
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+
+class Status(_Text):
+    """What a rule concluded for one subject (Unknown semantics: docs/writing-rules.md)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"  # cannot be decided before apply: never counted as a failure by default
+    NOT_APPLICABLE = "not-applicable"  # a presence rule the scan cannot judge
+    SUPPRESSED = "suppressed"  # a fail or unknown accepted by an inline ignore or a config exception
+
+
+# Statuses a human must look at, and that a suppression can accept.
+FINDING_STATUSES = (Status.FAIL, Status.UNKNOWN)
+
+
+class Subject(_Text):
+    """What a Result is about: one resource instance, or the account a presence rule judges."""
+
+    RESOURCE = "resource"
+    ACCOUNT = "account"
+
+
+class Severity(_Text):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+# Highest first; formatters list severities in this order.
+SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 
 
 @dataclass(frozen=True)
@@ -123,40 +169,58 @@ class Rule:
     provider: str
     control: str
     tsc: tuple
-    severity: str
+    severity: Severity
     resource_types: tuple
     assertion: dict
     description: str
     remediation: str
     references: tuple = ()
     when: dict | None = None
-    scope: str = "resource"  # resource | account (presence rules, DESIGN.md)
+    scope: Subject = Subject.RESOURCE  # account: presence rules (docs/writing-rules.md)
     source_path: str = ""
     enabled: bool = True  # False: opt-in, runs only when selected by id (--only/--enable)
     # framework key (iso27001_2022, cis_aws_6.0, ...) -> requirement ids; analyzer/frameworks.py
     frameworks: dict = field(default_factory=dict)
 
 
+def result_fingerprint(rule_id: str, path: str, address: str) -> str:
+    """Stable across line moves: rule id + path (relative to the source root in a Report) +
+    instance address (bandit-style). The key of baselines, evidence records and SARIF
+    partialFingerprints: changing it makes earlier reports incomparable."""
+    return hashlib.sha256(f"{rule_id}|{path}|{address}".encode("utf-8")).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Result:
-    """One (rule, subject) outcome. ``status``: pass | fail | unknown | not-applicable | suppressed.
+    """One (rule, subject) outcome.
 
-    ``original_status`` keeps what a suppressed result would have been. ``region`` is the
-    attribute span that decided the outcome (else the block); ``evidence`` says what was seen.
+    ``subject`` says whether ``address`` names a resource instance or an account (presence
+    rules: ``account (<scopes>)``). ``original_status`` keeps what a suppressed result would
+    have been. ``region`` is the attribute span that decided the outcome (else the block);
+    ``evidence`` says what was seen. ``fingerprint`` is computed from rule id, location path and
+    address whenever a Result is built or ``dataclasses.replace``d (so it follows the path
+    when it is made relative to the source root).
     """
 
     rule_id: str
-    status: str
+    status: Status
     address: str
     resource_type: str
     location: Location
     region: Location
     message: str
     evidence: str = ""
-    original_status: str = ""
+    original_status: Status | str = ""
     suppression: object = None  # analyzer.suppress.SuppressionDecision
     change_action: str | None = None
     module_address: str = ""
+    subject: Subject = Subject.RESOURCE
+
+    @cached_property
+    def fingerprint(self) -> str:
+        # Computed on first use and stored on this instance; ``dataclasses.replace`` builds a new
+        # instance, so a Result moved to a relative path gets the fingerprint of that path.
+        return result_fingerprint(self.rule_id, self.location.path, self.address)
 
 
 @dataclass(frozen=True)

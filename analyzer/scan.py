@@ -14,8 +14,8 @@ from analyzer.evaluate.references import all_instance_edges, narrow_edges
 from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache, is_terraform_file, module_directories, terraform_files_in
 from analyzer.load.plan import looks_like_plan
-from analyzer.load.variables import root_variables
-from analyzer.model import InputFile, Location, Problem, Report
+from analyzer.evaluate.variables import root_variables
+from analyzer.model import FINDING_STATUSES, InputFile, Location, Problem, Report, Status, Subject
 from analyzer.plan_scan import plan_scope
 from analyzer.provider_configs import provider_resources
 from analyzer.rules.coverage import not_checked
@@ -23,8 +23,6 @@ from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
 from analyzer.rules.loader import RuleSet, default_rule_dirs, load_ruleset
 from analyzer.rules.select import select_rules
 from analyzer.suppress import exception_decision, inline_decision, stale_suppressions
-
-FINDING_STATUSES = ("fail", "unknown")
 
 
 @dataclass(frozen=True)
@@ -207,7 +205,7 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
                      for path in paths or ["."]]
     if target_files:
         results = [r for r in results if os.path.normpath(os.path.abspath(r.location.path)) in target_files
-                   or r.address.startswith("account (")]
+                   or r.subject is Subject.ACCOUNT]
     # From here on every path is relative to the source root, as the Report shows them.
     results = [_relative_result(r, source_root) for r in results]
     suppressions = [] if options.forbid_inline_ignores else [
@@ -312,7 +310,7 @@ def _apply_suppressions(results, suppressions, options, today):
         if decision is None:
             updated.append(result)
         elif decision.valid:
-            updated.append(replace(result, status="suppressed", original_status=result.status, suppression=decision))
+            updated.append(replace(result, status=Status.SUPPRESSED, original_status=result.status, suppression=decision))
         else:
             problems.append(f"{decision.source}: {result.rule_id} on {result.address}: {decision.problem}")
             updated.append(replace(result, suppression=decision))

@@ -9,43 +9,13 @@ Config exceptions (``.tfattest.yaml``) carry the same fields plus owner/approver
 from __future__ import annotations
 
 import datetime as _dt
-import shlex
 from dataclasses import dataclass
 
-from analyzer.model import Suppression
+# The comment syntax is read while loading (analyzer/load/comments.py); this module decides
+# what the parsed comments and config exceptions suppress.
+from analyzer.load.comments import MARKER, parse_suppressions
 
-MARKER = "tfattest:ignore"
-
-
-def parse_suppressions(text: str, path: str) -> tuple:
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        position = line.find(MARKER)
-        if position < 0:
-            continue
-        prefix = line[:position].rstrip()
-        if not (prefix.endswith("#") or prefix.endswith("//") or prefix.endswith("/*")):
-            continue
-        found.append(_parse_one(line[position + len(MARKER):], path, number))
-    return tuple(found)
-
-
-def _parse_one(rest: str, path: str, line: int) -> Suppression:
-    rest = rest.replace("*/", " ")
-    try:
-        words = shlex.split(rest, comments=False)
-    except ValueError:
-        words = rest.split()
-    rule_ids: list = []
-    fields: dict = {}
-    for word in words:
-        if "=" in word:
-            key, _, value = word.partition("=")
-            fields[key.strip().lower()] = value.strip()
-        else:
-            rule_ids.extend(part for part in word.split(",") if part)
-    return Suppression(path, line, tuple(rule_ids), fields.get("reason") or None,
-                       fields.get("expires") or None, fields.get("ticket") or None)
+__all__ = ["MARKER", "parse_suppressions"]  # and the names below
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import re
 from analyzer.evaluate.module import ModuleInstance, Project
 from analyzer.evaluate.values import TemplateParts, Unknown
 from analyzer.load.files import ParseCache
-from analyzer.load.variables import root_variables
+from analyzer.evaluate.variables import root_variables
 
 _MODULE_STEP = re.compile(r'module\.[^.\[]+(?:\[(?:"[^"]*"|[^\]]*)\])?')
 

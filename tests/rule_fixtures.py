@@ -30,7 +30,7 @@ def addresses(report, rule_id, status):
     found = []
     for result in report.results:
         if result.rule_id == rule_id and result.status == status:
-            found.append("account" if result.address.startswith("account (") else result.address)
+            found.append("account" if result.subject == "account" else result.address)
     return sorted(found)
 
 

@@ -11,7 +11,7 @@ def test_presence_rules_of_absent_clouds_are_not_applicable_and_results_sit_at_t
         'provider "google" {\n  project = "acme"\n}\n\n'
         'resource "google_storage_bucket" "b" {\n  name     = "acme-b"\n  location = "EU"\n}\n')
     report = scan([str(tmp_path)], ScanOptions(account_scope=True, environ={}), BUNDLED)
-    account = [r for r in report.results if r.address.startswith("account (")]
+    account = [r for r in report.results if r.subject == "account"]
     by_provider = {}
     rules = {rule.id: rule for rule in report.rules}
     for result in account:

@@ -1,23 +1,43 @@
 """Evaluate analyzer.expr trees to Terraform values, with Unknown as a first-class value.
 
-A ``scope`` object supplies what names mean (``var``, ``local``, resources, ``each``...):
-    scope.resolve_root(traversal) -> (value, remaining_steps)
-    scope.read_file(path) -> str   (restricted to the scanned tree; raises EvalError)
-Terraform errors become EvalError; ``evaluate`` turns them into Unknown at the top,
-because a scan must never crash on an expression it does not understand.
+A ``scope`` (the ``Scope`` protocol below) supplies what names mean (``var``, ``local``,
+resources, ``each``...) and the files the expression may read. Implementations:
+module.Scope (a module instance plus count/each/iterator names) and NamesOnlyScope
+(templatefile variables, tfvars constants). Terraform errors become EvalError; ``evaluate``
+turns them into Unknown at the top, because a scan must never crash on an expression it does
+not understand.
 """
 from __future__ import annotations
 
-import math
+from typing import Protocol
 
 from analyzer import expr as E
-from analyzer.evaluate import limits
-from analyzer.evaluate.functions import FUNCTIONS, FunctionError
-from analyzer.evaluate.values import TemplateParts, Unknown, first_unknown, to_terraform_string, type_name
+from analyzer import limits
+from analyzer.evaluate import convert
+from analyzer.evaluate.convert import FunctionError
+from analyzer.evaluate.functions import FUNCTIONS
+from analyzer.values import TemplateParts, Unknown, first_unknown, to_terraform_string, type_name
 
 
 class EvalError(Exception):
     """Terraform itself would report an error for this expression."""
+
+
+class Scope(Protocol):
+    """What an expression is evaluated in."""
+
+    names: dict  # names bound here: count, each, for-expression and dynamic iterators
+
+    def resolve_root(self, traversal) -> tuple:
+        """(value of the traversal's root and the steps it consumed, remaining steps); raises EvalError."""
+
+    def with_names(self, names: dict) -> "Scope":
+        """The same scope with more bound names (a for expression's or dynamic block's iterator)."""
+
+    def read_file(self, path: str) -> str:
+        """A file's text, restricted to the scanned tree; raises EvalError."""
+
+    def file_exists(self, path: str) -> bool: ...
 
 
 class ResourceObject(dict):
@@ -286,31 +306,30 @@ def _conditional(node, scope):
             return if_true
         return condition
     if not isinstance(condition, bool):
-        if condition in ("true", "false"):
-            condition = condition == "true"
-        else:
-            raise EvalError(f"condition must be bool, not {type_name(condition)}")
+        if condition is None:
+            raise EvalError("condition must not be null")
+        condition = _to_bool(condition)  # "true"/"1", "false"/"0" convert (convert.py)
     return evaluate_strict(node.if_true if condition else node.if_false, scope)
 
 
 def _to_bool(value):
+    """A conditional's condition or a logical operand, converted as Terraform does (convert.py)."""
     if isinstance(value, bool) or isinstance(value, Unknown):
         return value
-    if value in ("true", "false"):
-        return value == "true"
-    raise EvalError(f"expected bool, got {type_name(value)}")
+    try:
+        return convert.to_bool(value)
+    except FunctionError as err:
+        raise EvalError(str(err)) from None
 
 
 def _to_number(value):
-    if isinstance(value, Unknown) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+    """An arithmetic operand, converted as Terraform does (convert.py)."""
+    if isinstance(value, Unknown):
         return value
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            raise EvalError(f"cannot convert {value!r} to number") from None
-        return int(number) if number.is_integer() and "." not in value else number
-    raise EvalError(f"expected number, got {type_name(value)}")
+    try:
+        return convert.to_number(value)
+    except FunctionError as err:
+        raise EvalError(str(err)) from None
 
 
 def _logical(op, left_node, right_node, scope):
@@ -351,20 +370,11 @@ def _binary(node, scope):
     if unknown is not None:
         return unknown
     left, right = _to_number(left), _to_number(right)
-    if op == "+":
-        return _normalize_number(left + right)
-    if op == "-":
-        return _normalize_number(left - right)
-    if op == "*":
-        return _normalize_number(left * right)
-    if op == "/":
-        if right == 0:
-            return math.inf if left >= 0 else -math.inf
-        return _normalize_number(left / right)
-    if op == "%":
-        if right == 0:
-            raise EvalError("modulo by zero")
-        return _normalize_number(math.fmod(left, right))
+    if op in ("+", "-", "*", "/", "%"):
+        try:
+            return convert.arithmetic(op, left, right)
+        except FunctionError as err:
+            raise EvalError(str(err)) from None
     comparisons = {"<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}
     return comparisons[op]
 
@@ -375,7 +385,7 @@ def _unary(node, scope):
         return value
     if node.op == "!":
         return not _to_bool(value)
-    return _normalize_number(-_to_number(value))
+    return convert.arithmetic("-", 0, _to_number(value))
 
 
 def _object_key(value):

@@ -1,8 +1,11 @@
 """Blocks of one module directory + input values -> expanded resource instances.
 
-A ModuleInstance evaluates lazily and memoizes: a local, a resource's reference value or a
-child module's outputs are computed the first time something asks for them, with a guard
-that turns a reference cycle into Unknown instead of recursing forever.
+A ModuleInstance indexes one module directory's blocks and evaluates lazily with memos: a
+local, a resource's reference value or a child module's outputs are computed the first time
+something asks for them, with a guard that turns a reference cycle into Unknown instead of
+recursing forever. Its pieces live beside it: where a module call's source is
+(load/modules.py), count/for_each (expansion.py), what a name refers to (resolve.py), whether
+a value is written in the code (provenance.py) and the Resources rules see (resources.py).
 """
 from __future__ import annotations
 
@@ -10,22 +13,22 @@ import os
 from dataclasses import replace
 
 from analyzer import expr as E
+from analyzer import limits
 from analyzer.addresses import instance_key_suffix
-from analyzer.providers.aws import registry_modules
-from analyzer.contain import internal_problem
+from analyzer.evaluate import expansion, resources
 from analyzer.evaluate.expressions import EvalError, NamesOnlyScope, ResourceObject, evaluate, iteration_pairs
+from analyzer.evaluate.provenance import provenance as value_provenance
+from analyzer.evaluate.resources import META_BLOCKS
 from analyzer.evaluate.types import apply_type
-from analyzer.evaluate import limits
-from analyzer.evaluate.validate import count_problem, for_each_problem, module_problems
-from analyzer.evaluate.values import Unknown
+from analyzer.evaluate.validate import module_problems
 from analyzer.load.files import is_override_file, read_modules_manifest
-from analyzer.model import Location, Problem, Resource
+from analyzer.load.modules import ModuleNode, build_module_tree
+from analyzer.model import Problem, Resource
+from analyzer.providers.aws import registry_modules
+from analyzer.values import Unknown
 
 META_ARGUMENTS = {"count", "for_each", "depends_on", "provider"}
-# Functions whose result is made at apply time: a value built with them is not written in code.
-GENERATING_FUNCTIONS = {"uuid", "uuidv5", "timestamp", "bcrypt", "plantimestamp", "ephemeralasnull"}
 MODULE_META_ARGUMENTS = META_ARGUMENTS | {"providers", "source", "version"}
-META_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 MAX_FILE_READ = 2 * 1024 * 1024
 
 
@@ -89,7 +92,7 @@ def _first_name(steps, what: str):
 class ModuleInstance:
     def __init__(self, project: Project, directory: str, address: str = "", manifest_key: str = "",
                  root_dir: str | None = None, inputs=None, depth: int = 0, call_scope=None, call_block=None,
-                 lineage: tuple = ()):
+                 lineage: tuple = (), node: ModuleNode | None = None):
         self.project = project
         self.directory = directory
         self.address = address
@@ -100,7 +103,13 @@ class ModuleInstance:
         self.call_scope = call_scope  # the caller's scope, to follow var.* references upward
         self.call_block = call_block
         self.lineage = lineage + (os.path.normpath(directory),)  # module directories up to the root
-        self.files = project.cache.directory(directory)
+        # The module tree is loaded before evaluation (load/modules.py); a root builds it.
+        self.node = node or build_module_tree(project.cache, directory, project.manifest_for(self.root_dir),
+                                              manifest_key, lineage, depth)
+        self.files = list(self.node.files)
+        for call in self.node.calls.values():
+            if call.source.problem is not None:
+                project.report_once(("module", self.root_dir, call.source.manifest_key), call.source.problem)
         self.variables: dict = {}
         self.locals: dict = {}
         self.outputs: dict = {}
@@ -163,11 +172,12 @@ class ModuleInstance:
 
     def _child_outputs(self, name: str):
         """Output names of the module called ``name`` when its source is on disk, else None."""
-        directory, _ = self.module_directory(name, self.module_calls[name])
+        call = self.node.calls[name]
+        directory = call.source.directory
         if not directory or not os.path.isdir(directory) or registry_modules.is_model_directory(directory):
             return None  # not on disk, or tfattest's partial model of a registry module
-        return {b.labels[0] for f in self.project.cache.directory(directory) for b in f.blocks
-                if b.type == "output" and b.labels}
+        files = call.child.files if call.child is not None else self.project.cache.directory(directory)
+        return {b.labels[0] for f in files for b in f.blocks if b.type == "output" and b.labels}
 
     # --- memoization with a cycle guard ------------------------------------
     def _memoized(self, key, compute):
@@ -252,62 +262,12 @@ class ModuleInstance:
     def expansions(self, block):
         """[(key, names, exists)] for a resource or module block, computed once per block."""
         if id(block) not in self._expansions:
-            self._expansions[id(block)] = self._expand(block, Scope(self))
+            self._expansions[id(block)] = expansion.expand(self, block, Scope(self))
         return self._expansions[id(block)]
-
-    def _expand(self, block, scope: Scope):
-        if "count" in block.attributes:
-            attribute = block.attributes["count"]
-            count = evaluate(attribute.expr, scope)
-            self.report_limits(attribute.location)
-            if isinstance(count, Unknown):
-                return [(None, {"count": {"index": Unknown("count.index: count is unknown")}}, count)]
-            if isinstance(count, str) and count.strip().lstrip("-").isdigit():
-                count = int(count)  # Terraform converts "1" to a number
-            problem = count_problem(count)
-            if problem:
-                return self._invalid_expansion(attribute, "count", problem)
-            count = int(count)
-            if count > limits.MAX_INSTANCES:
-                return self._invalid_expansion(attribute, "count", limits.instances_message(count), "limit-exceeded")
-            return [(i, {"count": {"index": i}}, True) for i in range(count)]
-        if "for_each" in block.attributes:
-            attribute = block.attributes["for_each"]
-            collection = evaluate(attribute.expr, scope)
-            self.report_limits(attribute.location)
-            problem = for_each_problem(attribute.expr, collection)
-            if problem:
-                return self._invalid_expansion(attribute, "for_each", problem)
-            if isinstance(collection, Unknown) or _has_unknown_keys(collection):
-                unknown = collection if isinstance(collection, Unknown) else Unknown("for_each keys unknown")
-                return [(None, {"each": {"key": unknown, "value": unknown}}, unknown)]
-            if len(collection) > limits.MAX_INSTANCES:
-                return self._invalid_expansion(attribute, "for_each", limits.instances_message(len(collection)),
-                                               "limit-exceeded")
-            if isinstance(collection, dict):
-                return [(k, {"each": {"key": k, "value": collection[k]}}, True) for k in sorted(collection)]
-            keys = sorted({str(v) for v in collection if v is not None})
-            return [(k, {"each": {"key": k, "value": k}}, True) for k in keys]
-        return [(None, {}, True)]
 
     def report_limits(self, location) -> None:
         """Report the caps hit while evaluating the attribute at ``location`` (limits.BUDGET)."""
-        for message in limits.BUDGET.take_hits():
-            key = ("limit", message) if "steps" in message else ("limit", location.path, location.start_line, message)
-            self.project.report_once(key, Problem(location.path, location.start_line,
-                                                  f"{message}; the value is Unknown", "limit-exceeded"))
-
-    def _invalid_expansion(self, attribute, name: str, message: str, kind: str = "validate-error"):
-        """Report a count/for_each Terraform rejects (or one over the instance cap) at its line;
-        the block then has one instance whose existence and keys are Unknown."""
-        location = attribute.location
-        why = "terraform validate rejects this; " if kind == "validate-error" else ""
-        self.project.report_once((kind, location.path, location.start_line, message), Problem(
-            location.path, location.start_line, f"{message} ({why}the instances are Unknown)", kind))
-        unknown = Unknown(message)
-        if name == "count":
-            return [(None, {"count": {"index": unknown}}, unknown)]
-        return [(None, {"each": {"key": unknown, "value": unknown}}, unknown)]
+        expansion.report_limits(self.project, location)
 
     def instance_values(self, key):
         """[(instance key, ResourceObject of its values, exists)] for one resource block, evaluated
@@ -388,62 +348,34 @@ class ModuleInstance:
                 for k, v in pairs]
 
     # --- modules ---------------------------------------------------------------
-    def module_directory(self, name: str, block):
-        source_attr = block.attributes.get("source")
-        source = source_attr.expr.value if source_attr and isinstance(source_attr.expr, E.Literal) else None
-        key = f"{self.manifest_key}.{name}" if self.manifest_key else name
-        if isinstance(source, str) and source.startswith(("./", "../")):
-            return os.path.normpath(os.path.join(self.directory, source)), key
-        manifest = self.project.manifest_for(self.root_dir)
-        if key in manifest and os.path.isdir(manifest[key]):
-            return manifest[key], key
-        version_attr = block.attributes.get("version")
-        version = version_attr.expr.value if version_attr and isinstance(version_attr.expr, E.Literal) else None
-        model = registry_modules.lookup(source, version)
-        if model is not None:  # a registry module tfattest has a model of (providers/aws/registry_modules)
-            self.project.report_once(("module", self.root_dir, key), Problem(
-                block.location.path, block.location.start_line,
-                f"module.{name}: source {source!r} is not available locally; judged from tfattest's model of "
-                f"{model.source} (major version {'/'.join(map(str, model.majors))}): what the model does not "
-                "cover is unknown", "module-missing"))
-            return model.directory, key
-        self.project.report_once(("module", self.root_dir, key), Problem(
-            block.location.path, block.location.start_line,
-            f"module.{name}: source {source!r} is not available locally (run `terraform init` to "
-            "populate .terraform/modules); its resources are not analyzed and its outputs are unknown",
-            "module-missing"))
-        return None, key
+    def module_directory(self, name: str, block=None):
+        """(directory or None, manifest key) of a module call, from the loaded module tree."""
+        source = self.node.calls[name].source
+        return source.directory, source.manifest_key
 
     def child_modules(self):
         """[(call name, instance key, child ModuleInstance or None, exists)] for every module call."""
         if self._child_list is not None:
             return self._child_list
         result = []
-        for name, block in self.module_calls.items():
-            directory, manifest_key = self.module_directory(name, block)
-            if directory and os.path.normpath(directory) in self.lineage:
-                self.project.report_once(("cycle", block.location.path, block.location.start_line), Problem(
-                    block.location.path, block.location.start_line,
-                    f"module.{name} calls a module that contains this call (source {directory!r}): "
-                    "Terraform rejects this cycle; the call is not followed", "parse-error"))
-                directory = None
+        for name, call in self.node.calls.items():
+            block, node = call.block, call.child
+            where = (block.location.path, block.location.start_line)
+            if call.problem is not None and call.problem.kind == "parse-error":  # a cycle
+                self.project.report_once(("cycle", *where), call.problem)
             for instance_key, names, exists in self.expansions(block):
                 child = None
-                if directory and self.depth >= limits.MAX_MODULE_DEPTH:
-                    self.project.report_once(("depth", block.location.path, block.location.start_line), Problem(
-                        block.location.path, block.location.start_line,
-                        f"module.{name} is nested more than {limits.MAX_MODULE_DEPTH} module calls deep "
-                        "(TFATTEST_MAX_MODULE_DEPTH); it is not evaluated and its outputs are Unknown",
-                        "limit-exceeded"))
-                elif directory:
+                if call.problem is not None and call.problem.kind == "limit-exceeded":  # too deep
+                    self.project.report_once(("depth", *where), call.problem)
+                elif node is not None:
                     call_scope = Scope(self, names)
                     inputs = {arg: _lazy(attr.expr, call_scope)
                               for arg, attr in block.attributes.items() if arg not in MODULE_META_ARGUMENTS}
                     address = f"module.{name}{instance_key_suffix(instance_key)}"
-                    child = ModuleInstance(self.project, directory,
+                    child = ModuleInstance(self.project, node.directory,
                                            f"{self.address}.{address}" if self.address else address,
-                                           manifest_key, self.root_dir, inputs, self.depth + 1,
-                                           call_scope, block, self.lineage)
+                                           node.manifest_key, self.root_dir, inputs, self.depth + 1,
+                                           call_scope, block, self.lineage, node)
                 result.append((name, instance_key, child, exists))
         self._child_list = result
         return result
@@ -474,134 +406,14 @@ class ModuleInstance:
             return {k: outputs_of(c) for k, c, _ in instances}
         return outputs_of(instances[0][1]) if instances else ResourceObject()
 
-    # --- provenance: is a value written in this repository? ---------------------------
+    # --- provenance and results (evaluate/provenance.py, evaluate/resources.py) -------------
     def provenance(self, expression, depth: int = 0, block=None) -> tuple:
         """("code" | "outside" | "unknown", why) for an attribute expression of ``block``."""
-        if depth > 8:
-            return ("unknown", "too many indirections")
-        if any(isinstance(node, E.Call) and node.name in GENERATING_FUNCTIONS for node in E.walk(expression)):
-            return ("outside", "generated by a function at apply time")
-        answers = [self._reference_provenance(t, depth, block) for t in E.traversals(expression) if t.steps]
-        for kind in ("outside", "unknown"):
-            for answer in answers:
-                if answer[0] == kind:
-                    return answer
-        return ("code", "; ".join(a[1] for a in answers) or "a literal in the code")
+        return value_provenance(self, expression, depth, block)
 
-    def _reference_provenance(self, reference, depth: int, block=None) -> tuple:
-        first = reference.steps[0].name if isinstance(reference.steps[0], E.GetAttr) else None
-        if reference.root == "var" and first:
-            if self.call_block is not None and first in self.call_block.attributes:
-                kind, why = self.call_scope.module.provenance(self.call_block.attributes[first].expr, depth + 1)
-                return (kind, f"var.{first} from the module call: {why}")
-            # A literal default is committed with the code even when tfvars override it.
-            declaration = self.variables.get(first)
-            if declaration is None:
-                return ("unknown", f"var.{first} is not declared")
-            default = declaration.attributes.get("default")
-            if default is None or (isinstance(default.expr, E.Literal) and default.expr.value in (None, "")):
-                return ("outside", f"var.{first} has no default (supplied at plan time)")
-            kind, why = self.provenance(default.expr, depth + 1)
-            return (kind, f"the default of var.{first} is a literal in the code" if kind == "code" else why)
-        if reference.root == "local" and first:
-            if first not in self.locals:
-                return ("unknown", f"local.{first} is not declared")
-            kind, why = self.provenance(self.locals[first].expr, depth + 1)
-            return (kind, f"local.{first} is a literal in the code" if kind == "code" else why)
-        if reference.root == "count":
-            return ("code", "count.index")
-        if reference.root == "each" and block is not None and "for_each" in block.attributes:
-            kind, why = self.provenance(block.attributes["for_each"].expr, depth + 1)
-            return (kind, f"each.{first} from for_each: {why}")
-        if reference.root == "each":
-            return ("unknown", "set from each")
-        if reference.root in ("path", "terraform"):
-            return ("code", "a constant")
-        return ("outside", f"taken from {reference.root}.{first or ''} (not written in the code)")
-
-    def _map_provenance(self, attr: str, expression, block) -> dict:
-        """Provenance of a map argument (app_settings, environment variables): the whole map as
-        ``attr`` and, for an object written in place, each literal key as ``attr.KEY``, so a
-        secret-named setting can be judged apart from its neighbours."""
-        found = {attr: self.provenance(expression, block=block)}
-        if isinstance(expression, E.ObjectExpr):
-            for key_expr, value_expr in expression.items:
-                key = _literal_text(key_expr)
-                if key is not None:
-                    found[f"{attr}.{key}"] = self.provenance(value_expr, block=block)
-        return found
-
-    # --- results -----------------------------------------------------------------
     def instances(self, scope_name: str) -> list[Resource]:
         """Every resource and data instance here and in child modules."""
-        found: list[Resource] = []
-        for key, block in self.resources.items():
-            try:
-                found.extend(self._block_resources(key, block, scope_name))
-            except Exception as err:  # noqa: BLE001 - contained: one block, reported, scan goes on
-                self.project.problems.append(internal_problem(
-                    err, block.location.path, block.location.start_line, self.address_of(*key)))
-        try:
-            children = self.child_modules()
-        except Exception as err:  # noqa: BLE001
-            location = self.files[0].blocks[0].location if self.files and self.files[0].blocks \
-                else Location(self.directory, 1, 1)
-            self.project.problems.append(internal_problem(err, location.path, location.start_line,
-                                                          f"the module calls of {self.address or 'the root module'}"))
-            children = []
-        for _, _, child, exists in children:
-            if child is None:
-                continue
-            modelled = registry_modules.is_model_directory(child.directory) \
-                and not registry_modules.is_model_directory(self.directory)
-            for resource in child.instances(scope_name):
-                if modelled:  # located at the module call, not in tfattest's model files
-                    resource = registry_modules.relocate(resource, child)
-                if isinstance(exists, Unknown) and resource.exists is True:
-                    resource = _with_exists(resource, exists)
-                found.append(resource)
-        return found
-
-    def _block_resources(self, key, block, scope_name: str) -> list[Resource]:
-        mode, type_name, name = key
-        locations, ignored = _attribute_locations(block), _ignored_changes(block)
-        provenance: dict = {}
-        for nested in block.blocks:  # one level down: "environment.variables" (hard-coded credentials)
-            if nested.type in META_BLOCKS or nested.type == "dynamic":
-                continue
-            for attr, attribute in nested.attributes.items():
-                provenance.setdefault(f"{nested.type}.{attr}", self.provenance(attribute.expr, block=block))
-        found = []
-        for _, values, exists in self.instance_values(key):
-            for attr, value in values.items():  # per block: the expressions are the same
-                if attr in block.attributes and attr not in provenance and isinstance(value, (str, Unknown)):
-                    provenance[attr] = self.provenance(block.attributes[attr].expr, block=block)
-                elif attr in block.attributes and attr not in provenance and isinstance(value, dict):
-                    provenance.update(self._map_provenance(attr, block.attributes[attr].expr, block))
-            found.append(Resource(
-                address=values.address, type=type_name, name=name, mode=mode, module_address=self.address,
-                values=values, location=block.location, attribute_locations=locations, exists=exists,
-                scope=scope_name, provenance=provenance, ignored_changes=ignored))
-        return found
-
-
-def _ignored_changes(block) -> tuple:
-    names = []
-    for lifecycle in (b for b in block.blocks if b.type == "lifecycle"):
-        ignored = lifecycle.attributes.get("ignore_changes")
-        if ignored is None:
-            continue
-        items = ignored.expr.items if isinstance(ignored.expr, E.TupleExpr) else (ignored.expr,)
-        for item in items:
-            if isinstance(item, E.Literal) and isinstance(item.value, str):
-                names.append(item.value)
-            elif isinstance(item, E.Traversal):
-                names.append(item.root)
-    return tuple(names)
-
-
-def _with_exists(resource: Resource, exists) -> Resource:
-    return replace(resource, exists=exists)
+        return resources.instances(self, scope_name)
 
 
 def _lazy(expression, scope):
@@ -613,26 +425,6 @@ def _lazy(expression, scope):
         return cache[0]
 
     return value
-
-
-def _attribute_locations(block, top: bool = True) -> dict:
-    locations: dict[str, Location] = {name: attr.location for name, attr in block.attributes.items()}
-    for nested in block.blocks:
-        if top and nested.type in META_BLOCKS:
-            continue
-        name = nested.labels[0] if nested.type == "dynamic" and nested.labels else nested.type
-        locations.setdefault(name, nested.location)
-        if nested.type == "dynamic":  # its attributes live in the content block
-            nested = next((b for b in nested.blocks if b.type == "content"), nested)
-        for inner_name, inner in _attribute_locations(nested, top=False).items():
-            locations.setdefault(f"{name}.{inner_name}", inner)
-    return locations
-
-
-def _has_unknown_keys(collection) -> bool:
-    if isinstance(collection, list):
-        return any(isinstance(v, Unknown) for v in collection)
-    return False
 
 
 def _is_false(block, attribute) -> bool:
@@ -651,14 +443,3 @@ def _convert_to_declared_type(value, block):
 def evaluate_constant(expression):
     """Evaluate a tfvars value: constants only; any reference becomes Unknown."""
     return evaluate(expression, NamesOnlyScope())
-
-
-def _literal_text(expression) -> str | None:
-    """The text of a literal object key (``KEY = ...`` or ``"KEY" = ...``), else None."""
-    if isinstance(expression, E.Literal) and isinstance(expression.value, str):
-        return expression.value
-    if isinstance(expression, E.Template) and all(isinstance(part, str) for part in expression.parts):
-        return "".join(expression.parts)
-    if isinstance(expression, E.Traversal) and not expression.steps:
-        return expression.root
-    return None

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from analyzer import expr as E
 from analyzer.evaluate.expressions import EvalError, evaluate_strict
-from analyzer.evaluate.limits import LimitExceeded
+from analyzer.limits import LimitExceeded
 from analyzer.addresses import instance_key_suffix, split_instance
 from analyzer.contain import internal_problem
+from analyzer import resolve
 from analyzer.evaluate.module import META_ARGUMENTS, META_BLOCKS, Scope
-from analyzer.evaluate.values import Unknown
+from analyzer.resolve import origin
+from analyzer.values import Unknown
 
 MAX_FOLLOW = 2000
 
@@ -69,31 +71,26 @@ def expression_targets(expression, scope, seen, each_targets=frozenset()) -> set
 
 
 def traversal_targets(traversal, scope, seen) -> set:
+    """The resource instances one reference depends on, following the step resolve.origin
+    gives: module arguments (in the caller's scope), locals and module outputs. A variable's
+    default is not followed (Terraform allows no references in it); an undeclared name is a
+    validate error (evaluate/validate.py) and has no targets."""
     module = scope.module
-    root, steps = traversal.root, traversal.steps
     key = (id(module), traversal, tuple(sorted(scope.names)) if scope.names else ())
     if key in seen or len(seen) > MAX_FOLLOW:
         return set()
     seen.add(key)
-    if root in scope.names or not steps or not isinstance(steps[0], E.GetAttr):
+    if not traversal.steps or not isinstance(traversal.steps[0], E.GetAttr):
         return set()
-    first = steps[0].name
-    if root == "var":
-        if module.call_block is None or first not in module.call_block.attributes:
-            return set()
-        return expression_targets(module.call_block.attributes[first].expr, module.call_scope, seen)
-    if root == "local":
-        if first not in module.locals:
-            return set()
-        return expression_targets(module.locals[first].expr, Scope(module), seen)
-    if root == "module":
-        return _module_targets(module, first, steps[1:], scope, seen)
-    if root == "data":
-        if len(steps) < 2 or not isinstance(steps[1], E.GetAttr) or ("data", first, steps[1].name) not in module.resources:
-            return set()  # an undeclared data source is a validate error (evaluate/validate.py)
-        return _resource_targets(module, ("data", first, steps[1].name), steps[2:], scope)
-    if ("managed", root, first) in module.resources:
-        return _resource_targets(module, ("managed", root, first), steps[1:], scope)
+    found = origin(module, traversal, scope.names)
+    if found.kind == resolve.ARGUMENT:
+        return expression_targets(found.expression, found.call_scope, seen)
+    if found.kind == resolve.LOCAL:
+        return expression_targets(found.expression, Scope(module), seen)
+    if found.kind == resolve.MODULE:
+        return _module_targets(module, found.key[0], found.rest, scope, seen)
+    if found.kind == resolve.RESOURCE:
+        return _resource_targets(module, found.key, found.rest, scope)
     return set()
 
 

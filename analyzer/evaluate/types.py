@@ -4,7 +4,8 @@ object types filled in when a value leaves them out (Terraform 1.3+)."""
 from __future__ import annotations
 
 from analyzer import expr as E
-from analyzer.evaluate.values import Unknown, to_terraform_string
+from analyzer.evaluate import convert
+from analyzer.values import Unknown, to_terraform_string
 
 
 def apply_type(value, type_expr, evaluate_default):
@@ -49,14 +50,14 @@ def _object(value: dict, spec: E.ObjectExpr, evaluate_default) -> dict:
 
 
 def _primitive(value, declared: str):
-    if declared == "bool" and value in ("true", "false"):
-        return value == "true"
+    # Conversions as convert.py (cty); a value that does not convert is left as it is.
+    if declared == "bool" and value in ("true", "false", "1", "0"):
+        return convert.to_bool(value)
     if declared == "number" and isinstance(value, str):
         try:
-            number = float(value)
-        except ValueError:
+            return convert.to_number(value)
+        except convert.FunctionError:
             return value
-        return int(number) if number.is_integer() else number
     if declared == "string" and isinstance(value, (bool, int, float)):
         return to_terraform_string(value)
     return value

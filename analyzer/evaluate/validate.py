@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from analyzer import expr as E
-from analyzer.evaluate.values import Unknown, type_name
+from analyzer.values import Unknown, type_name
 from analyzer.model import Problem
 
 BUILT_IN_ROOTS = frozenset({"self", "each", "count", "path", "terraform"})

@@ -107,7 +107,7 @@ def render_html(data: dict) -> str:
     exceptions = "".join(f"<tr><td>{_e(x['rule_id'])}</td><td><code>{_e(x['address'])}</code></td>"
                          f"<td>{_e(x['justification'])}</td><td>{_e(x['approver'])}</td>"
                          f"<td>{_e(x['expires'] or 'never')}</td></tr>" for x in data["exceptions"])
-    chain_text = (f'<span class="ok">intact</span>' if chain["ok"]
+    chain_text = ('<span class="ok">intact</span>' if chain["ok"]
                   else f'<span class="broken">BROKEN: {_e(chain["message"])}</span>')
     kpis = [("changes checked", data["changes_checked"]), ("findings opened", findings["opened"]),
             ("findings closed", findings["closed"]), ("still open", findings["still_open"]),

@@ -1,6 +1,6 @@
 """A change record: one scan as CC8.1 evidence, canonical JSON named by its own sha256.
 
-Built only from the Report (DESIGN.md) plus who/what/when. Machine-dependent values (absolute
+Built only from the Report (docs/evidence.md) plus who/what/when. Machine-dependent values (absolute
 paths, the scan's own start and end time) are left out, so the same inputs, context and
 ``created_at`` always give the same bytes and the same hash.
 """

@@ -15,7 +15,7 @@ import pickle
 from analyzer.load.hcl import parse_blocks
 from analyzer.load.tfjson import parse_json_blocks
 from analyzer.model import ParsedFile, Problem
-from analyzer.suppress import parse_suppressions
+from analyzer.load.comments import parse_suppressions
 
 TF_SUFFIXES = (".tf", ".tf.json")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -76,11 +76,11 @@ def _parser_fingerprint() -> bytes:
         from analyzer import __version__
 
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        from analyzer.evaluate.limits import MAX_EXPRESSION_DEPTH
+        from analyzer.limits import MAX_EXPRESSION_DEPTH
 
         digest = hashlib.sha256(f"{__version__} {MAX_EXPRESSION_DEPTH}".encode())
-        for name in ("load/hcl.py", "load/tfjson.py", "load/template.py", "load/files.py", "expr.py", "model.py",
-                     "suppress.py"):
+        for name in ("load/hcl.py", "load/tfjson.py", "load/template.py", "load/files.py", "load/comments.py",
+                     "expr.py", "model.py"):
             try:
                 with open(os.path.join(package, name), "rb") as handle:
                     digest.update(handle.read())
@@ -137,7 +137,7 @@ def nesting_problem(text: str, path: str) -> Problem | None:
     """A file nested deeper than limits.MAX_EXPRESSION_DEPTH brackets is not parsed (the parser
     and evaluator recurse per level): a limit-exceeded Problem at the line where the cap is
     crossed. Brackets inside one-line strings and comments do not count."""
-    from analyzer.evaluate.limits import MAX_EXPRESSION_DEPTH
+    from analyzer.limits import MAX_EXPRESSION_DEPTH
 
     if text.count("(") + text.count("[") + text.count("{") <= MAX_EXPRESSION_DEPTH:
         return None

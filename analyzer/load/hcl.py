@@ -418,9 +418,13 @@ class _Converter:
         return E.Call(name, args)
 
     def x_provider_function_call(self, node):
+        # provider::aws::arn_parse(x): the arguments (and the references in them) are kept;
+        # the function itself is not evaluated (its result is Unknown), but its inputs are edges.
         children = _significant(node.children)
         names = [self.identifier(c) for c in children if isinstance(c, Tree) and c.data == "identifier"]
-        return E.Call("::".join(names), ())
+        arguments = next((c for c in children if isinstance(c, Tree) and c.data == "arguments"), None)
+        args = tuple(self.expression(a) for a in _significant(arguments.children)) if arguments is not None else ()
+        return E.Call("::".join(names), args)
 
     def x_unary_op(self, node):
         op, operand = node.children[0], node.children[1]

@@ -19,8 +19,11 @@ import json
 import re
 from dataclasses import dataclass
 
+from analyzer import expr as E
+from analyzer import resolve
 from analyzer.addresses import config_address
-from analyzer.evaluate.values import Unknown
+from analyzer.resolve import origin
+from analyzer.values import Unknown
 from analyzer.model import Problem
 
 SUPPORTED_MAJOR = {0, 1}
@@ -462,32 +465,63 @@ def _config_references(module, path, parents):
 
 
 def _resolve(reference, module, path, parents, seen):
+    """Resource addresses a configuration reference reaches, following the step resolve.origin
+    gives (the lookup HCL edges and provenance use): module arguments into the caller, module
+    outputs into the child; locals are not in a plan's configuration."""
     key = (tuple(path), reference)
     if key in seen:
         return set()
     seen.add(key)
     parts = config_address(reference).split(".")
-    if parts[0] in ("count", "each", "self", "path", "terraform", "local") or len(parts) < 2:
+    if len(parts) < 2:
         return set()
-    if parts[0] == "var":
-        caller = parents.get(tuple(path))
-        if caller is None:
-            return set()
-        parent_module, call = caller
-        targets = set()
-        for _, inner in _reference_strings((call.get("expressions") or {}).get(parts[1], {})):
-            targets |= _resolve(inner, parent_module, path[:-1], parents, seen)
-        return targets
-    if parts[0] == "module":
-        call = (module.get("module_calls") or {}).get(parts[1])
-        if call is None or len(parts) < 3:
+    caller = parents.get(tuple(path))
+    view = _ConfigModule(module, caller[1] if caller else None, _ConfigModule(caller[0]) if caller else None)
+    found = origin(view, E.Traversal(parts[0], tuple(E.GetAttr(p) for p in parts[1:])))
+    targets: set = set()
+    if found.kind == resolve.ARGUMENT:
+        for _, inner in _reference_strings(found.expression):
+            targets |= _resolve(inner, caller[0], path[:-1], parents, seen)
+    elif found.kind == resolve.MODULE:
+        call = (module.get("module_calls") or {}).get(found.key[0])
+        if call is None or not found.rest:
             return set()
         child = call.get("module") or {}
-        output = (child.get("outputs") or {}).get(parts[2]) or {}
-        targets = set()
+        output = (child.get("outputs") or {}).get(found.rest[0].name) or {}
         for _, inner in _reference_strings(output.get("expression") or {}):
-            targets |= _resolve(inner, child, path + [parts[1]], parents, seen)
-        return targets
-    if parts[0] == "data":
-        return {_prefix(path) + ".".join(parts[:3])} if len(parts) >= 3 else set()
-    return {_prefix(path) + ".".join(parts[:2])}
+            targets |= _resolve(inner, child, path + [found.key[0]], parents, seen)
+    elif found.kind == resolve.RESOURCE:
+        mode, type_name, name = found.key
+        targets.add(_prefix(path) + (f"data.{type_name}.{name}" if mode == "data" else f"{type_name}.{name}"))
+    return targets
+
+
+class _Argument:
+    __slots__ = ("expr",)
+
+    def __init__(self, expr):
+        self.expr = expr
+
+
+class _ConfigModule:
+    """A module of the plan's ``configuration`` as resolve.origin sees a module: its call's
+    arguments (JSON expressions), its resources; no locals, and variables only as the
+    undeclared-or-default case (which reaches no resource)."""
+
+    def __init__(self, module: dict, call: dict | None = None, caller: "_ConfigModule | None" = None):
+        self.call_block = None if call is None else _Call(call)
+        self.call_scope = None if caller is None else _CallScope(caller)
+        self.variables: dict = {}
+        self.locals: dict = {}
+        self.resources = {(r.get("mode", "managed"), r.get("type"), r.get("name")): r
+                          for r in module.get("resources") or [] if isinstance(r, dict)}
+
+
+class _Call:
+    def __init__(self, call: dict):
+        self.attributes = {name: _Argument(expr) for name, expr in (call.get("expressions") or {}).items()}
+
+
+class _CallScope:
+    def __init__(self, module):
+        self.module = module

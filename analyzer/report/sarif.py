@@ -8,7 +8,8 @@ import attr
 import sarif_om as om
 
 from analyzer.frameworks import FRAMEWORKS, requirement_sort_key, requirements, tsc_criteria, tsc_sort_key
-from analyzer.report.summary import fingerprint, rules_by_id
+from analyzer.model import Status
+from analyzer.report.summary import rules_by_id
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TAXONOMY = "SOC 2 TSC 2017"
@@ -131,12 +132,12 @@ def _physical(path, start, end):
 
 def _result(result, rule, index, unknown_mode):
     status = result.original_status or result.status
-    if status == "unknown" and unknown_mode != "fail":
+    if status == Status.UNKNOWN and unknown_mode != "fail":
         kind, level = "review", "none"
     else:
         kind, level = "fail", LEVEL[rule.severity]
     suppressions = None
-    if result.status == "suppressed":
+    if result.status == Status.SUPPRESSED:
         decision = result.suppression
         suppressions = [om.Suppression(kind="inSource" if decision.kind == "inline" else "external",
                                        state="accepted", justification=decision.justification,
@@ -149,7 +150,7 @@ def _result(result, rule, index, unknown_mode):
     return om.Result(
         rule_id=rule.id, rule_index=index, kind=kind, level=level,
         message=om.Message(text=result.message), locations=[location],
-        partial_fingerprints={"tfattest/v1": fingerprint(result)}, suppressions=suppressions,
+        partial_fingerprints={"tfattest/v1": result.fingerprint}, suppressions=suppressions,
         properties=_bag([f"tsc:{c}" for c in rule.tsc], tsc=list(rule.tsc), control=rule.control,
                         status=result.status, **({"changeAction": result.change_action} if result.change_action else {})),
     )
@@ -162,7 +163,7 @@ def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
     framework_taxonomies, framework_index = _framework_taxonomies(report.rules)
     rules = rules_by_id(report)
     rule_index = {rule.id: i for i, rule in enumerate(report.rules)}
-    wanted = {"fail", "suppressed"} | ({"unknown"} if unknown_mode != "ignore" else set())
+    wanted = {Status.FAIL, Status.SUPPRESSED} | ({Status.UNKNOWN} if unknown_mode != "ignore" else set())
     results = [_result(r, rules[r.rule_id], rule_index[r.rule_id], unknown_mode)
                for r in report.results if r.status in wanted and r.rule_id in rules]
     notifications = [om.Notification(

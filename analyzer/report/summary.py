@@ -1,10 +1,10 @@
 """Counts and selections every formatter shares, so they agree with each other and the exit code."""
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 
-SEVERITIES = ("critical", "high", "medium", "low")
+from analyzer.model import SEVERITIES, Status
+
 SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES), start=1)}
 
 
@@ -14,14 +14,14 @@ def rules_by_id(report) -> dict:
 
 def shown_results(report, unknown_mode: str = "report") -> list:
     """Results a human should look at: failures, unknowns (unless ignored), suppressions."""
-    wanted = {"fail", "suppressed"} | ({"unknown"} if unknown_mode != "ignore" else set())
+    wanted = {Status.FAIL, Status.SUPPRESSED} | ({Status.UNKNOWN} if unknown_mode != "ignore" else set())
     return sorted((r for r in report.results if r.status in wanted),
                   key=lambda r: (r.location.path, r.region.start_line, r.rule_id, r.address))
 
 
 def effective_status(result, unknown_mode: str) -> str:
-    if result.status == "unknown" and unknown_mode == "fail":
-        return "fail"
+    if result.status == Status.UNKNOWN and unknown_mode == "fail":
+        return Status.FAIL
     return result.status
 
 
@@ -45,9 +45,9 @@ def failing_by_tsc(report, unknown_mode: str = "report") -> Counter:
 
 
 def fingerprint(result) -> str:
-    """Stable across line moves: rule id + relative path + instance address (bandit-style)."""
-    text = f"{result.rule_id}|{result.location.path}|{result.address}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    """The Result's stored fingerprint (analyzer.model.result_fingerprint): rule id + relative
+    path + instance address, stable across line moves."""
+    return result.fingerprint
 
 
 def framework_label(rule, report) -> str:

@@ -43,7 +43,7 @@ def rules_markdown(rules) -> str:
         lines += [f"### {rule.id}", "", f"**{rule.title}** — `{rule.name}`", "",
                   f"- control: {rule.control}; severity: {rule.severity}; TSC: {', '.join(rule.tsc)}",
                   f"- resource types: {', '.join(rule.resource_types) or 'account scope (presence rule)'}",
-                  *([f"- frameworks: " + "; ".join(f"{k} {', '.join(v)}" for k, v in rule.frameworks.items())]
+                  *(["- frameworks: " + "; ".join(f"{k} {', '.join(v)}" for k, v in rule.frameworks.items())]
                     if rule.frameworks else []), "",
                   rule.description, "", "Remediation:", "", "```hcl", rule.remediation.rstrip(), "```", ""]
         if rule.references:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from analyzer.evaluate.values import Unknown, contains_unknown, values_at
 from analyzer.graph import referenced, referrers
 from analyzer.model import CheckContext as Context
-from analyzer.model import Location, Result
+from analyzer.model import Location, Result, Status, Subject
 from analyzer.rules.operators import DECIDED_WHEN_SET, OPERATORS
 from analyzer.rules.predicates import PREDICATES
 from analyzer.rules.verdict import TRUE, Verdict, all_of, any_of, negate
@@ -235,7 +235,7 @@ def _check_sql(condition: dict, ctx: Context) -> Verdict:
     status = statuses.get(ctx.resource.address)
     if status is None:
         return Verdict(True, None, "not returned by the rule's query")
-    if status == "unknown":
+    if status == Status.UNKNOWN:
         return Verdict(None, None, "the rule's query cannot decide it before apply")
     return Verdict(False, None, "returned by the rule's query")
 
@@ -266,7 +266,7 @@ CONDITION_FORMS = {
     "predicate": lambda condition, ctx: PREDICATES[condition["predicate"]](ctx, condition.get("args", {})),
     "sql": _check_sql,
 }
-_STATUS = {True: "pass", False: "fail", None: "unknown"}
+_STATUS = {True: Status.PASS, False: Status.FAIL, None: Status.UNKNOWN}
 
 
 # --- rules over a scope --------------------------------------------------------
@@ -281,14 +281,14 @@ def evaluate_resource_rule(rule, resource, graph, by_type) -> Result | None:
     verdict = check(rule.assertion, ctx)
     status = _STATUS[verdict.value]
     evidence = verdict.explain()
-    if status == "fail" and applies.value is None:
-        status, evidence = "unknown", f"{evidence}; and whether the rule applies is unknown ({applies.evidence})"
-    if status == "fail" and isinstance(resource.exists, Unknown):
-        status, evidence = "unknown", f"{evidence}; the resource may not be created ({resource.exists.reason})"
+    if status is Status.FAIL and applies.value is None:
+        status, evidence = Status.UNKNOWN, f"{evidence}; and whether the rule applies is unknown ({applies.evidence})"
+    if status is Status.FAIL and isinstance(resource.exists, Unknown):
+        status, evidence = Status.UNKNOWN, f"{evidence}; the resource may not be created ({resource.exists.reason})"
     region = _region(resource, verdict.attr)
-    if status == "pass":
+    if status is Status.PASS:
         message = f"{resource.address}: {rule.title}"
-    elif status == "fail":
+    elif status is Status.FAIL:
         message = f"{resource.address}: {rule.title} — not met: {evidence}"
     else:
         message = f"{resource.address}: {rule.title} — cannot be decided before apply: {evidence}"
@@ -311,11 +311,11 @@ def evaluate_account_rule(rule, scope_name: str, anchor: Location, graph, by_typ
     if not account_scope:
         message = (f"{rule.title}: presence rule not applicable — the scan is not declared to cover an account "
                    f"(use --account-scope); {', '.join(rule.tsc)} cannot be attested from this scan alone")
-        return Result(rule.id, "not-applicable", address, "", anchor, anchor, message)
+        return Result(rule.id, Status.NOT_APPLICABLE, address, "", anchor, anchor, message, subject=Subject.ACCOUNT)
     verdict = check(rule.assertion, Context({}, None, graph, by_type))
     status = _STATUS[verdict.value]
-    message = f"{rule.title}: " + ("satisfied by " + verdict.explain() if status == "pass" else verdict.explain())
-    return Result(rule.id, status, address, "", anchor, anchor, message, verdict.explain())
+    message = f"{rule.title}: " + ("satisfied by " + verdict.explain() if status is Status.PASS else verdict.explain())
+    return Result(rule.id, status, address, "", anchor, anchor, message, verdict.explain(), subject=Subject.ACCOUNT)
 
 
 def index_by_type(resources) -> dict:
@@ -334,7 +334,7 @@ def evaluate_scope(rules, resources, graph, problems: list | None = None) -> lis
     by_type = index_by_type(resources)
     results = []
     for rule in rules:
-        if rule.scope == "account":
+        if rule.scope is Subject.ACCOUNT:
             continue
         for type_name in rule.resource_types:
             for resource in by_type.get(type_name, ()):
@@ -375,7 +375,7 @@ def _contained(problems, err, location: Location, what: str) -> None:
 
 def evaluate_account_rules(rules, resources, graph, scope_name: str, anchor: Location,
                            account_scope: bool, problems: list | None = None) -> list[Result]:
-    """Presence rules, once per scan over every root module scanned (DESIGN.md): an account
+    """Presence rules, once per scan over every root module scanned (docs/architecture.md): an account
     baseline is often split across root modules. A rule of a cloud the scan has no resources or
     provider block of is not applicable (an AWS baseline says nothing about a GCP project), and
     each cloud's results are reported at that cloud's provider block."""
@@ -383,12 +383,13 @@ def evaluate_account_rules(rules, resources, graph, scope_name: str, anchor: Loc
     anchors = _cloud_anchors(resources)
     results = []
     for rule in rules:
-        if rule.scope != "account":
+        if rule.scope is not Subject.ACCOUNT:
             continue
         if account_scope and rule.provider not in anchors:
             message = (f"{rule.title}: presence rule not applicable — the scanned code has no {rule.provider} "
                        f"resources or provider block")
-            results.append(Result(rule.id, "not-applicable", f"account ({scope_name})", "", anchor, anchor, message))
+            results.append(Result(rule.id, Status.NOT_APPLICABLE, f"account ({scope_name})", "", anchor, anchor,
+                                  message, subject=Subject.ACCOUNT))
             continue
         rule_anchor = anchors.get(rule.provider, anchor)
         try:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import yaml
 
-from analyzer.model import Problem, Rule
+from analyzer.model import Problem, Rule, Severity, Subject
 from analyzer.rules.attributes import rule_attribute_problems
 from analyzer.rules.operators import OPERATORS
 from analyzer.rules.predicates import PREDICATES, args_schema
@@ -57,8 +57,13 @@ class RuleSet:
     digest: str
 
 
+# (directories, which exist, digest of their rule files) -> RuleSet: validating ~600 rule files
+# takes most of a small scan, and a process (the test suite, an editor integration) scans
+# many times with the same rules. Keyed by content, so an edited rule file is reloaded.
+_LOADED: dict = {}
+
+
 def load_ruleset(directories) -> RuleSet:
-    rules, problems = load_rules(directories)
     digest = hashlib.sha256()
     for directory in directories:
         if not os.path.isdir(directory):
@@ -67,7 +72,13 @@ def load_ruleset(directories) -> RuleSet:
             digest.update(os.path.relpath(path, directory).replace(os.sep, "/").encode() + b"\0")
             with open(path, "rb") as handle:
                 digest.update(hashlib.sha256(handle.read()).digest())
-    return RuleSet(rules, problems, digest.hexdigest())
+    key = (tuple(directories), tuple(os.path.isdir(d) for d in directories), digest.hexdigest())
+    if key not in _LOADED:
+        rules, problems = load_rules(directories)
+        if len(_LOADED) >= 16:
+            _LOADED.clear()
+        _LOADED[key] = RuleSet(rules, problems, digest.hexdigest())
+    return _LOADED[key]
 
 
 def default_rule_dirs(rule_dirs=(), bundled: bool = True) -> list:
@@ -134,11 +145,11 @@ def load_rule_file(path: str, validator) -> tuple[Rule | None, Problem | None]:
         return None, Problem(path, line, f"not in the provider schema: {message}{more}", "rule-error")
     return Rule(
         id=document["id"], name=document["name"], title=document["title"], provider=document["provider"],
-        control=document["control"], tsc=tuple(document["tsc"]), severity=document["severity"],
+        control=document["control"], tsc=tuple(document["tsc"]), severity=Severity(document["severity"]),
         resource_types=tuple(document.get("resource_types", ())), assertion=document["assert"],
         description=document["description"].strip(), remediation=document["remediation"],
         references=tuple(document.get("references", ())), when=document.get("when"),
-        scope=document.get("scope", "resource"), source_path=path, enabled=document.get("enabled", True),
+        scope=Subject(document.get("scope", "resource")), source_path=path, enabled=document.get("enabled", True),
         frameworks={key: tuple(ids) for key, ids in (document.get("frameworks") or {}).items()},
     ), None
 

@@ -3,7 +3,7 @@
 Each predicate is ``(ctx, args: dict) -> Verdict``; ``ctx.values`` holds the attributes of
 the resource (or nested block element) being checked, ``ctx.graph`` its neighbourhood.
 Predicates that hold for any cloud live here, unprefixed; what only one cloud knows lives in
-``analyzer/providers/<cloud>/`` and is merged below as ``<cloud>.<name>`` (DESIGN.md).
+``analyzer/providers/<cloud>/`` and is merged below as ``<cloud>.<name>`` (docs/architecture.md, "Add a predicate").
 """
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""The three-valued outcome of a condition, with what decided it."""
+"""The three-valued outcome of a condition, with what decided it (Kleene logic: analyzer.logic)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from analyzer import logic
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ TRUE = Verdict(True)
 
 
 def negate(verdict: Verdict) -> Verdict:
-    value = None if verdict.value is None else not verdict.value
+    value = logic.negate(verdict.value)
     expected = verdict.expected
     if expected:
         expected = expected[4:] if expected.startswith("not ") else f"not {expected}"
@@ -30,16 +32,9 @@ def negate(verdict: Verdict) -> Verdict:
 def all_of(verdicts) -> Verdict:
     """Kleene AND: false wins, then unknown, else true (explained by the parts that held for a
     reason, not those that held because there was nothing to check)."""
-    unknown = None
-    held = []
-    for verdict in verdicts:
-        if verdict.value is False:
-            return verdict
-        if verdict.value is None and unknown is None:
-            unknown = verdict
-        held.append(verdict)
-    if unknown is not None:
-        return unknown
+    decider, held = logic.conjunction(verdicts)
+    if decider is not None:
+        return decider
     telling = [v for v in held if not v.vacuous] or held
     if not telling:
         return TRUE
@@ -49,13 +44,4 @@ def all_of(verdicts) -> Verdict:
 
 def any_of(verdicts) -> Verdict:
     """Kleene OR: true wins, then unknown, else false."""
-    unknown = None
-    first_false = None
-    for verdict in verdicts:
-        if verdict.value is True:
-            return verdict
-        if verdict.value is None and unknown is None:
-            unknown = verdict
-        if verdict.value is False and first_false is None:
-            first_false = verdict
-    return unknown or first_false or Verdict(False)
+    return logic.disjunction(verdicts) or Verdict(False)

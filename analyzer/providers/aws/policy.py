@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from analyzer import logic
 from analyzer.evaluate.values import TemplateParts, Unknown, values_at
 from analyzer.model import CheckContext
 
@@ -447,33 +448,19 @@ def policy_from_partial(value: Unknown) -> Policy | None:
     return None
 
 
-# --- three-valued logic -----------------------------------------------------------
+# --- three-valued logic (analyzer.logic), explained by Answer evidence --------------
 
 def _and(*answers: Answer) -> Answer:
-    unknown = None
-    for answer in answers:
-        if answer.value is False:
-            return answer
-        if answer.value is None and unknown is None:
-            unknown = answer
-    return unknown or Answer(True, "; ".join(a.evidence for a in answers if a.evidence))
+    decider, held = logic.conjunction(answers)
+    return decider or Answer(True, "; ".join(a.evidence for a in held if a.evidence))
 
 
 def _or(answers) -> Answer:
-    unknown = None
-    first_false = None
-    for answer in answers:
-        if answer.value is True:
-            return answer
-        if answer.value is None and unknown is None:
-            unknown = answer
-        if answer.value is False and first_false is None:
-            first_false = answer
-    return unknown or first_false or Answer(False, "")
+    return logic.disjunction(answers) or Answer(False, "")
 
 
 def _not(answer: Answer) -> Answer:
-    return Answer(None if answer.value is None else not answer.value, answer.evidence)
+    return Answer(logic.negate(answer.value), answer.evidence)
 
 
 def _label(statement: Statement, index: int) -> str:
