@@ -2,6 +2,6 @@
 (merged as ``gcp.<name>``)."""
 from __future__ import annotations
 
-from analyzer.providers.gcp import checks, iam, network
+from analyzer.providers.gcp import checks, iam, identity, network
 
-PREDICATES: dict = {**iam.PREDICATES, **network.PREDICATES, **checks.PREDICATES}
+PREDICATES: dict = {**iam.PREDICATES, **network.PREDICATES, **checks.PREDICATES, **identity.PREDICATES}
