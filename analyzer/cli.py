@@ -64,6 +64,8 @@ def main():
 @click.option("--changed-only", is_flag=True, help="With a plan: report only resources it creates, updates or replaces.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default .tfattest.yaml).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
+@click.option("--framework", help="Also show this framework's requirement ids (iso27001_2022, cis_aws_6.0, "
+                                  "cis_azure_6.0, cis_gcp_5.0, hipaa, nist_800_53_r5, soc2).")
 @click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False),
               help="Write this scan's change record (<sha256>.json + .md) into DIR (docs/evidence.md).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -71,13 +73,17 @@ def main():
               help="Cap on instances per count/for_each (default 10000; env TFATTEST_MAX_INSTANCES).")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None,
               help="Cap on evaluation steps per root module (default 1000000; env TFATTEST_MAX_EVAL_STEPS).")
-def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode, rule_dirs,
-         no_bundled_rules, account_scope, plans, changed_only, config_path, color, evidence_dir, debug, max_instances,
-         max_steps):
+def scan(paths, max_instances, max_steps, **arguments):
     """Scan Terraform in PATHS (directories or files; default: .)."""
     from analyzer.evaluate import limits
 
-    limits.set_limits(max_instances=max_instances, max_eval_steps=max_steps)
+    with limits.overridden(max_instances=max_instances, max_eval_steps=max_steps):
+        _scan_command(paths, **arguments)
+
+
+def _scan_command(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode,
+                  rule_dirs, no_bundled_rules, account_scope, plans, changed_only, config_path, color, framework,
+                  evidence_dir, debug):
     debug = debug or bool(os.environ.get("TFATTEST_DEBUG"))
     click.get_current_context().meta["tfattest.debug"] = debug
     if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
@@ -97,6 +103,7 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
     config, config_problems = load_config(config_path)
     fail_on = (fail_on or config.fail_on or "low").lower()
     unknown_mode = unknown_mode or config.unknown or "report"
+    framework = _framework_key(framework or config.framework)
     only, skip, enable = split_selectors(only), split_selectors(skip), split_selectors(enable)
     ruleset = load_ruleset(default_rule_dirs(tuple(rule_dirs) + config.rules, not no_bundled_rules))
     usage_errors = selector_errors(ruleset.rules, only=only, skip=skip, enable=enable)
@@ -112,7 +119,7 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         enable=enable + config.enable,
         account_scope=bool(account_scope) or config.account_scope,
         forbid_inline_ignores=config.forbid_inline_ignores, exceptions=config.exceptions,
-        extra_options={"fail_on": fail_on, "unknown": unknown_mode}, plans=tuple(plans), changed_only=changed_only,
+        extra_options={"fail_on": fail_on, "unknown": unknown_mode, **({"framework": framework} if framework else {})}, plans=tuple(plans), changed_only=changed_only,
     )
     report = run_scan(list(paths) or ([] if plans else ["."]), options, ruleset)
     if config_problems:
@@ -153,6 +160,20 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
     sys.exit(exit_code)
 
 
+def _echo_rules_by_requirement(rules, framework: str) -> None:
+    from analyzer.frameworks import FRAMEWORKS, requirement_sort_key, requirements
+
+    names = requirements(framework)
+    by_requirement: dict = {}
+    for rule in rules:
+        for requirement in rule.frameworks.get(framework, ()):
+            by_requirement.setdefault(requirement, []).append(rule.id)
+    click.echo(f"{FRAMEWORKS[framework].title}: {len(by_requirement)} of {len(names)} requirements covered")
+    for requirement in sorted(by_requirement, key=requirement_sort_key):
+        name = names.get(requirement, "")
+        click.echo(f"{requirement:<14} {name[:60]:<60}  {', '.join(by_requirement[requirement])}")
+
+
 def _write_evidence(report, directory: str, exit_code: int, unknown_mode: str) -> None:
     from analyzer.evidence.context import from_environment
     from analyzer.evidence.record import build_record, created_at_now, write_record
@@ -161,6 +182,20 @@ def _write_evidence(report, directory: str, exit_code: int, unknown_mode: str) -
                           created_at_now(os.environ), unknown_mode)
     json_path, markdown_path = write_record(record, directory)
     click.echo(f"evidence: {json_path} (review summary {markdown_path})", err=True)
+
+
+def _framework_key(value: str | None) -> str | None:
+    from analyzer.frameworks import FRAMEWORKS
+
+    if value is None:
+        return None
+    if value.lower() not in FRAMEWORKS:
+        import difflib
+
+        close = difflib.get_close_matches(value.lower(), list(FRAMEWORKS), n=1)
+        raise click.BadParameter(f"{value!r} is not a framework; one of {', '.join(FRAMEWORKS)}"
+                                 + (f" (did you mean {close[0]}?)" if close else ""), param_hint="--framework")
+    return value.lower()
 
 
 def selector_errors(rules, only=(), skip=(), enable=(), exceptions=()) -> list[str]:
@@ -183,9 +218,10 @@ def selector_errors(rules, only=(), skip=(), enable=(), exceptions=()) -> list[s
 @click.option("--provider", help="Only rules for this provider (aws, gcp, azure).")
 @click.option("--tsc", help="Only rules tagged with this TSC criterion, e.g. CC6.6.")
 @click.option("--control", help="Only rules in this control area.")
+@click.option("--framework", help="Rules per requirement of this framework (iso27001_2022, cis_aws_6.0, ...).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="An extra directory of rule files.")
-def list_rules(output_format, provider, tsc, control, rule_dirs):
+def list_rules(output_format, provider, tsc, control, framework, rule_dirs):
     """List rules with their TSC references."""
     import json
 
@@ -208,10 +244,17 @@ def list_rules(output_format, provider, tsc, control, rule_dirs):
         rules = [r for r in rules if tsc.upper() in r.tsc]
     if control:
         rules = [r for r in rules if r.control == control.lower()]
+    framework = _framework_key(framework)
+    if framework:
+        rules = [r for r in rules if r.frameworks.get(framework)]
+        if output_format == "table":
+            _echo_rules_by_requirement(rules, framework)
+            sys.exit(EXIT_INCOMPLETE if problems else EXIT_OK)
     if output_format == "json":
         click.echo(json.dumps([{"id": r.id, "name": r.name, "title": r.title, "provider": r.provider,
                                 "control": r.control, "tsc": list(r.tsc), "severity": r.severity,
-                                "resource_types": list(r.resource_types), "scope": r.scope, "enabled": r.enabled}
+                                "resource_types": list(r.resource_types), "scope": r.scope, "enabled": r.enabled,
+                                "frameworks": {k: list(v) for k, v in r.frameworks.items()}}
                                for r in rules], indent=2))
     elif output_format == "markdown":
         click.echo(rules_markdown(rules), nl=False)

@@ -20,6 +20,7 @@ SCHEMA = {
     "properties": {
         "fail_on": {"enum": ["critical", "high", "medium", "low", "none"]},
         "unknown": {"enum": ["ignore", "report", "fail"]},
+        "framework": {"type": "string"},
         "only": {"type": "array", "items": {"type": "string"}},
         "skip": {"type": "array", "items": {"type": "string"}},
         "enable": {"type": "array", "items": {"type": "string"}},
@@ -72,6 +73,7 @@ class Config:
     rules: tuple = ()
     exceptions: tuple = field(default_factory=tuple)
     path: str | None = None
+    framework: str | None = None  # requirement ids of this framework shown in text/Markdown
 
 
 def load_config(path: str | None) -> tuple[Config, list]:
@@ -107,4 +109,5 @@ def load_config(path: str | None) -> tuple[Config, list]:
         skip=split_selectors(data.get("skip", ())), enable=split_selectors(data.get("enable", ())), account_scope=bool(data.get("account_scope", False)),
         forbid_inline_ignores=bool(data.get("forbid_inline_ignores", False)),
         rules=tuple(os.path.join(base, r) for r in data.get("rules", ())), exceptions=exceptions, path=path,
+        framework=data.get("framework"),
     ), []

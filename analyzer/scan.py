@@ -299,11 +299,15 @@ def _relative_result(result, root):
 
 def _apply_suppressions(results, suppressions, options, today):
     updated, problems = [], []
+    by_path: dict = {}  # a result only looks at the comments of its own file
+    for item in suppressions:
+        by_path.setdefault(item.path, []).append(item)
     for result in results:
         if result.status not in FINDING_STATUSES:
             updated.append(result)
             continue
-        decision = inline_decision(suppressions, result.rule_id, result.location, today) or exception_decision(
+        decision = inline_decision(by_path.get(result.location.path, ()), result.rule_id, result.location,
+                                   today) or exception_decision(
             options.exceptions, result.rule_id, result.address, result.location.path, today)
         if decision is None:
             updated.append(result)

@@ -13,8 +13,9 @@ Usage (the versions used for the committed files are listed in their "versions" 
     npm pack @cdktf/provider-aws@12.0.13          # AWS provider 4.x
     python scripts/gen_provider_schemas.py aws cdktf-provider-aws-21.22.1.tgz cdktf-provider-aws-19.65.1.tgz \
         cdktf-provider-aws-12.0.13.tgz
-    # google: @cdktf/provider-google@16.12.1 (6.x), @13.32.1 (5.x), @cdktf/provider-google-beta@16.12.1
-    # azurerm: @cdktf/provider-azurerm@14.23.1 (4.x), @12.27.0 (3.x)
+    # google: @cdktf/provider-google@16.12.1 (6.x), @13.32.1 (5.x), @8.0.11 (4.x),
+    #         @cdktf/provider-google-beta@16.12.1
+    # azurerm: @cdktf/provider-azurerm@14.23.1 (4.x), @12.27.0 (3.x), @0.2.234 (2.x, version unrecorded)
 
 Several packages of one provider are merged (union of attribute names), so a rule may name
 an attribute as any of the supported major versions spell it (azurerm v3 and v4, ...).
@@ -31,7 +32,7 @@ import tarfile
 # "registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/x aws_x}" (current packages)
 # or "www.terraform.io/docs/providers/aws/r/x aws_x}" (older ones, e.g. AWS provider 4.x).
 _LINK = re.compile(r"(?:providers/hashicorp/[\w-]+/[\d.]+/docs/(resources|data-sources)|docs/providers/[\w-]+/(r|d))/"
-                   r"\w+ (\w+)\}")
+                   r"[\w.]+ (\w+)\}")
 _ARG_LINK = re.compile(r"#(\w+) \w+#")
 OUT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "analyzer", "data",
                        "provider_schemas")
@@ -130,7 +131,11 @@ def main(argv) -> int:
     for package in packages:
         with tarfile.open(package) as archive:
             manifest = json.load(archive.extractfile("package/.jsii"))
-            provider_info = json.load(archive.extractfile("package/package.json"))["cdktf"]["provider"]
+            package_info = json.load(archive.extractfile("package/package.json"))
+        # Early packages do not record the provider version they were built from.
+        provider_info = (package_info.get("cdktf") or {}).get("provider") or {
+            "name": f"registry.terraform.io/hashicorp/{provider}",
+            "version": f"unrecorded (package {package_info.get('version')})"}
         resources, data_sources = schema_of(manifest)
         merged["versions"].append({"package": os.path.basename(package), "provider": provider_info["name"],
                                    "version": provider_info["version"]})

@@ -53,3 +53,45 @@ def test_cis_key_follows_the_cloud():
 ])
 def test_selector(text, expected):
     assert parse_selector(text) == expected
+
+
+def test_scan_with_a_framework_shows_its_requirement_ids_in_every_format(tmp_path):
+    import json
+    import os
+
+    from click.testing import CliRunner
+
+    from analyzer.cli import main
+    from tests.rule_fixtures import REPO
+
+    example = os.path.join(REPO, "fixtures", "projects", "example")
+    runner = CliRunner()
+    text = runner.invoke(main, ["scan", example, "--framework", "iso27001_2022", "--only", "AWS-EC2-001"])
+    assert text.exit_code == 1 and "iso27001_2022 A.8.20" in text.output
+    markdown = runner.invoke(main, ["scan", example, "--framework", "iso27001_2022", "--only", "AWS-EC2-001",
+                                    "-f", "markdown"])
+    assert "iso27001_2022 A.8.20" in markdown.output
+    report = json.loads(runner.invoke(main, ["scan", example, "--framework", "iso27001_2022", "--only",
+                                             "AWS-EC2-001", "-f", "json"]).output)
+    assert report["options"]["framework"] == "iso27001_2022"
+    assert "A.8.20" in report["rules"][0]["frameworks"]["iso27001_2022"]
+    bad = runner.invoke(main, ["scan", example, "--framework", "iso27001"])
+    assert bad.exit_code == 2 and "did you mean iso27001_2022" in bad.output
+
+
+def test_only_selects_by_framework_requirement():
+    from analyzer.rules.select import select_rules
+
+    chosen = select_rules(RULES, only=("cis_aws_6.0:4.1",))
+    assert chosen and all("4.1" in r.frameworks["cis_aws_6.0"] for r in chosen)
+    assert {r.provider for r in select_rules(RULES, only=("cis_gcp_5.0",))} == {"gcp"}
+
+
+def test_rules_command_lists_rules_per_requirement():
+    from click.testing import CliRunner
+
+    from analyzer.cli import main
+
+    result = CliRunner().invoke(main, ["rules", "--framework", "cis_azure_6.0"])
+    assert result.exit_code == 0 and "requirements covered" in result.output
+    assert "AZURE-" in result.output and "AWS-" not in result.output

@@ -62,11 +62,21 @@ def instances_message(count: int) -> str:
             "(TFATTEST_MAX_INSTANCES or --max-instances)")
 
 
-def set_limits(**values) -> None:
-    """Set caps by name (max_instances=..., ...) from the CLI; None keeps the current value."""
-    for name, value in values.items():
-        if value is not None:
-            globals()[name.upper()] = int(value)
+class overridden:
+    """Context manager: caps set by name (max_instances=..., ...) for one CLI run, restored after
+    (None keeps the current value)."""
+
+    def __init__(self, **values):
+        self.values = {name.upper(): int(value) for name, value in values.items() if value is not None}
+
+    def __enter__(self):
+        self.previous = {name: globals()[name] for name in self.values}
+        globals().update(self.values)
+        return self
+
+    def __exit__(self, *exc):
+        globals().update(self.previous)
+        return False
 
 
 class Budget:

@@ -18,7 +18,7 @@ from analyzer.evaluate.types import apply_type
 from analyzer.evaluate import limits
 from analyzer.evaluate.validate import count_problem, for_each_problem, module_problems
 from analyzer.evaluate.values import Unknown
-from analyzer.load.files import read_modules_manifest
+from analyzer.load.files import is_override_file, read_modules_manifest
 from analyzer.model import Location, Problem, Resource
 
 META_ARGUMENTS = {"count", "for_each", "depends_on", "provider"}
@@ -106,9 +106,12 @@ class ModuleInstance:
         self.outputs: dict = {}
         self.resources: dict = {}  # (mode, type, name) -> Block
         self.module_calls: dict = {}
-        for parsed in self.files:
+        for parsed in [f for f in self.files if not is_override_file(f.path)]:
             for block in parsed.blocks:
                 self._index(block)
+        for parsed in [f for f in self.files if is_override_file(f.path)]:
+            for block in parsed.blocks:
+                self._override(block)
         if os.path.normpath(directory) not in project.validated:
             project.validated.add(os.path.normpath(directory))
             for problem in module_problems(self, self._child_outputs):
@@ -134,6 +137,29 @@ class ModuleInstance:
             self.resources.setdefault(("data", labels[0], labels[1]), block)
         elif kind == "module" and labels:
             self.module_calls.setdefault(labels[0], block)
+
+    def _override(self, block):
+        """Terraform's override files (override.tf, *_override.tf) merge into the block they
+        name: their attributes replace the original's, their nested block types replace the
+        original's blocks of that type. An override of nothing is indexed as it is."""
+        kind, labels = block.type, block.labels
+        table, key = {"variable": (self.variables, labels[:1]), "output": (self.outputs, labels[:1]),
+                      "module": (self.module_calls, labels[:1]),
+                      "resource": (self.resources, ("managed", *labels)),
+                      "data": (self.resources, ("data", *labels))}.get(kind, (None, None))
+        if kind == "locals":
+            self.locals.update(block.attributes)
+            return
+        if table is None or not labels:
+            return
+        key = key[0] if kind in ("variable", "output", "module") else tuple(key)
+        original = table.get(key)
+        if original is None:
+            self._index(block)
+            return
+        replaced = {nested.type for nested in block.blocks}
+        table[key] = replace(original, attributes={**original.attributes, **block.attributes},
+                             blocks=tuple(b for b in original.blocks if b.type not in replaced) + block.blocks)
 
     def _child_outputs(self, name: str):
         """Output names of the module called ``name`` when its source is on disk, else None."""
@@ -172,6 +198,9 @@ class ModuleInstance:
             type_name = _first_name(steps, "data")
             name = _first_name(steps[1:], f"data.{type_name}")
             return self.reference_value("data", type_name, name), steps[2:]
+        if root == "resource":  # resource.<type>.<name> spells out <type>.<name>
+            type_name = _first_name(steps, "resource")
+            return self.reference_value("managed", type_name, _first_name(steps[1:], f"resource.{type_name}")), steps[2:]
         if root == "path":
             which = _first_name(steps, "path")
             paths = {"module": self.directory, "root": self.root_dir, "cwd": self.root_dir}

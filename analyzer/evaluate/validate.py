@@ -2,8 +2,9 @@
 
 Checked (each a Problem of kind ``validate-error`` at the file and line, blocking: exit 3):
 references to undeclared input variables, locals, managed resources, data sources, module
-calls and outputs of a module whose source is on disk; blocks declared twice (variable,
-output, module, resource, data, a local name); ``count`` together with ``for_each``.
+calls and outputs of a module whose source is on disk; ``count.*``/``each.*`` in a block
+without ``count``/``for_each``; blocks declared twice (variable, output, module, resource,
+data, a local name); ``count`` together with ``for_each``.
 ``count``/``for_each`` values are checked where they are evaluated (evaluate/module.py).
 The values such references produce are Unknown (the evaluator's EvalError path).
 
@@ -42,9 +43,19 @@ def module_problems(module, child_outputs) -> list[Problem]:
                     and "for_each" in block.attributes:
                 location = block.attributes["for_each"].location
                 problems.append(_problem(location, '"count" and "for_each" cannot both be set'))
+            repeated = block.type in ("resource", "data", "module")
+            # count.* only where count is set, each.* only where for_each is (Terraform's
+            # "reference to count/each in non-counted context").
+            missing = {name for name, meta in (("count", "count"), ("each", "for_each"))
+                       if not (repeated and meta in block.attributes)}
             for attribute, bound in _attributes(block, frozenset(), top=True):
                 for traversal in E.traversals(attribute.expr):
                     if traversal.root in bound:
+                        continue
+                    if traversal.root in missing:
+                        meta = "count" if traversal.root == "count" else "for_each"
+                        problems.append(_problem(attribute.location, f"{traversal.root}.* is used in a block "
+                                                                     f"without {meta}"))
                         continue
                     message = _undeclared(module, traversal, child_outputs, ephemeral)
                     if message:
@@ -112,6 +123,11 @@ def _undeclared(module, traversal, child_outputs, ephemeral=frozenset()) -> str 
         if output is None or outputs is None or output in outputs:
             return None
         return f"module.{first} has no output {output!r}"
+    if root == "resource":  # resource.<type>.<name>: the explicit spelling of <type>.<name>
+        second = _name(steps[1]) if len(steps) > 1 else None
+        if second is None or ("managed", first, second) in module.resources:
+            return None
+        return f"reference to undeclared resource {first}.{second}"
     if root == "ephemeral":  # ephemeral resources (Terraform 1.10): ephemeral.<type>.<name>
         second = _name(steps[1]) if len(steps) > 1 else None
         if second is None or (first, second) in ephemeral:
@@ -126,9 +142,13 @@ _DECLARATIONS = {"variable": 1, "output": 1, "module": 1, "resource": 2, "data":
 
 
 def _duplicates(files) -> list[Problem]:
+    from analyzer.load.files import is_override_file
+
     seen: dict = {}
     problems = []
     for parsed in files:
+        if is_override_file(parsed.path):
+            continue  # override files redeclare on purpose: Terraform merges them
         for block in parsed.blocks:
             if block.type == "locals":
                 for name, attribute in block.attributes.items():

@@ -44,6 +44,42 @@ class TemplateParts:
 
     parts: tuple
 
+    def decode_json(self):
+        """The JSON document this template renders, with each unknown piece in its place (a
+        heredoc policy or container definition whose ARNs are computed); None if the known
+        text is not JSON. An unknown piece that is a whole JSON string value comes back as the
+        Unknown itself; one inside a longer string leaves that string as the placeholder."""
+        import json
+
+        holes, text = [], []
+        for part in self.parts:
+            if isinstance(part, str):
+                text.append(part)
+            else:
+                text.append(_HOLE.format(len(holes)))
+                holes.append(part)
+        try:
+            document = json.loads("".join(text))
+        except ValueError:
+            return None
+        return _fill_holes(document, holes)
+
+
+_HOLE = "__tfattest_hole_{}__"
+
+
+def _fill_holes(value, holes):
+    import re
+
+    if isinstance(value, str):
+        match = re.search(r"__tfattest_hole_(\d+)__", value)
+        return holes[int(match.group(1))] if match else value
+    if isinstance(value, list):
+        return [_fill_holes(v, holes) for v in value]
+    if isinstance(value, dict):
+        return {_fill_holes(k, holes): _fill_holes(v, holes) for k, v in value.items()}
+    return value
+
 
 def contains_unknown(value: object) -> bool:
     """True if the value is Unknown or holds an Unknown at any depth."""

@@ -25,6 +25,13 @@ def is_terraform_file(name: str) -> bool:
     return name.endswith(TF_SUFFIXES)
 
 
+def is_override_file(path: str) -> bool:
+    """override.tf, *_override.tf (and .tf.json): Terraform merges them into the other files' blocks."""
+    name = os.path.basename(path)
+    stem = name[: -len(".tf.json")] if name.endswith(".tf.json") else name[: -len(".tf")]
+    return stem == "override" or stem.endswith("_override")
+
+
 def parse_file(path: str) -> ParsedFile:
     """One file -> ParsedFile. Never raises for bad content: problems are values."""
     try:

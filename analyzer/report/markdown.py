@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from analyzer.frameworks import tsc_sort_key
-from analyzer.report.summary import (SEVERITIES, failing_by_severity, failing_by_tsc, rules_by_id, shown_results,
+from analyzer.report.summary import (framework_label, SEVERITIES, failing_by_severity, failing_by_tsc, rules_by_id, shown_results,
                                      status_counts)
 
 
@@ -34,7 +34,7 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
         for r in results:
             rule = rules.get(r.rule_id)
             lines.append(f"| {r.status} | {rule.severity if rule else ''} | `{r.rule_id}` | "
-                         f"{', '.join(rule.tsc) if rule else ''} | `{_cell(r.address)}` | "
+                         f"{', '.join(rule.tsc) if rule else ''}{framework_label(rule, report)} | `{_cell(r.address)}` | "
                          f"`{_cell(r.region.path)}:{r.region.start_line}` | {_cell(r.evidence or r.message)} |")
         lines.append("")
     if report.change_set:

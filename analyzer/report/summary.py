@@ -48,3 +48,11 @@ def fingerprint(result) -> str:
     """Stable across line moves: rule id + relative path + instance address (bandit-style)."""
     text = f"{result.rule_id}|{result.location.path}|{result.address}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def framework_label(rule, report) -> str:
+    """" · iso27001_2022 A.8.24, A.5.15" when the scan asked for a framework (--framework), else ""."""
+    key = (report.options or {}).get("framework")
+    if not key or rule is None:
+        return ""
+    return f" · {key} {', '.join(rule.frameworks.get(key, ())) or '(none)'}"

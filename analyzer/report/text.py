@@ -4,8 +4,8 @@ from __future__ import annotations
 from itertools import groupby
 
 from analyzer.frameworks import tsc_sort_key
-from analyzer.report.summary import (SEVERITIES, failing_by_severity, failing_by_tsc, rules_by_id, shown_results,
-                                     status_counts)
+from analyzer.report.summary import (SEVERITIES, failing_by_severity, failing_by_tsc, framework_label, rules_by_id,
+                                     shown_results, status_counts)
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "unknown": "\033[35m", "suppressed": "\033[2m", "dim": "\033[2m", "bold": "\033[1m"}
@@ -33,7 +33,9 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
             tsc = ", ".join(rule.tsc) if rule else ""
             lines.append(f"  {result.region.start_line:>5}  {label} {result.rule_id}  {result.message}")
             change = f" · plan: {result.change_action}" if result.change_action else ""
-            lines.append(paint("dim", f"         TSC {tsc} · {rule.control if rule else ''} · {result.address}{change}"))
+            frameworks = framework_label(rule, report)
+            lines.append(paint("dim", f"         TSC {tsc}{frameworks} · {rule.control if rule else ''} · "
+                                      f"{result.address}{change}"))
             if result.suppression is not None:
                 state = "accepted" if result.status == "suppressed" else f"NOT applied: {result.suppression.problem}"
                 lines.append(paint("dim", f"         suppression ({result.suppression.source}): "

@@ -17,35 +17,6 @@ from analyzer.evaluate.values import TemplateParts, Unknown, values_at
 from analyzer.model import CheckContext
 from analyzer.rules.verdict import Verdict, all_of, any_of
 
-_SENTINEL = "__tfattest_hole_{}__"
-_SENTINEL_RE = re.compile(r"__tfattest_hole_(\d+)__")
-
-
-def _unsentinel(value, holes):
-    if isinstance(value, str):
-        match = _SENTINEL_RE.search(value)
-        return holes[int(match.group(1))] if match else value
-    if isinstance(value, list):
-        return [_unsentinel(v, holes) for v in value]
-    if isinstance(value, dict):
-        return {k: _unsentinel(v, holes) for k, v in value.items()}
-    return value
-
-
-def _from_template(parts: TemplateParts):
-    holes, text = [], []
-    for part in parts.parts:
-        if isinstance(part, str):
-            text.append(part)
-        else:
-            text.append(_SENTINEL.format(len(holes)))
-            holes.append(part)
-    try:
-        return _unsentinel(json.loads("".join(text)), holes)
-    except ValueError:
-        return None
-
-
 def decode_json_value(value):
     """A JSON-string attribute -> Python data; Unknown when it cannot be known; None if unset.
 
@@ -57,7 +28,7 @@ def decode_json_value(value):
         if isinstance(partial, (list, dict)):
             return partial
         if isinstance(partial, TemplateParts):
-            decoded = _from_template(partial)
+            decoded = partial.decode_json()
             if decoded is not None:
                 return decoded
         return value

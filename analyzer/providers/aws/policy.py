@@ -436,39 +436,14 @@ def policy_for(ctx, attr: str) -> Policy | Unknown | None:
 # given to jsonencode, or the template's pieces. Effects, actions, principals and conditions
 # are usually literal, so the policy can still be judged.
 
-_SENTINEL = "__tfattest_unknown_{}__"
-_SENTINEL_RE = re.compile(r"__tfattest_unknown_(\d+)__")
-
-
-def _unsentinel(value, holes):
-    if isinstance(value, str):
-        match = _SENTINEL_RE.search(value)
-        return holes[int(match.group(1))] if match else value
-    if isinstance(value, list):
-        return [_unsentinel(v, holes) for v in value]
-    if isinstance(value, dict):
-        return {_unsentinel(k, holes): _unsentinel(v, holes) for k, v in value.items()}
-    return value
-
-
 def policy_from_partial(value: Unknown) -> Policy | None:
     """The policy structure kept in an Unknown's ``partial``, or None."""
     partial = value.partial
     if isinstance(partial, dict):
         return parse_policy_json(partial)
     if isinstance(partial, TemplateParts):
-        holes, text = [], []
-        for part in partial.parts:
-            if isinstance(part, str):
-                text.append(part)
-            else:
-                text.append(_SENTINEL.format(len(holes)))
-                holes.append(part)
-        try:
-            document = json.loads("".join(text))
-        except ValueError:
-            return None
-        return parse_policy_json(_unsentinel(document, holes)) if isinstance(document, dict) else None
+        document = partial.decode_json()
+        return parse_policy_json(document) if isinstance(document, dict) else None
     return None
 
 
