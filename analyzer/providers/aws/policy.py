@@ -339,6 +339,10 @@ def _element_position(ctx):
     return None
 
 
+def _is_policy_document(resource) -> bool:
+    return resource is not None and resource.mode == "data" and resource.type == POLICY_DOCUMENT
+
+
 def _documents(ctx):
     by_type = getattr(ctx, "by_type", None) or {}
     return list(by_type.get(f"data.{POLICY_DOCUMENT}", ()))
@@ -423,6 +427,10 @@ def policy_for(ctx, attr: str) -> Policy | Unknown | None:
         return Policy(tuple(statements))
     found = values_at(ctx.values, attr)
     if not found:
+        if attr in _JSON_ATTRS and _is_policy_document(getattr(ctx, "resource", None)):
+            # a rule over data.aws_iam_policy_document asks for the document's own ``json``,
+            # which is computed: read it from the document's statement blocks
+            return document_policy(ctx.resource, ctx)
         return None
     if len(found) > 1:
         return Unknown(f"{attr} holds several values")
