@@ -40,65 +40,74 @@ def main():
     """tfattest: check Terraform before it is deployed, with SOC 2 TSC references."""
 
 
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json", "sarif", "markdown"]),
-              default=None, help="Output format (default: from the --output extension, else text).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
-@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES, case_sensitive=False), default=None,
-              help="Lowest severity that makes the exit code 1 (default: low; 'none' never fails).")
-@click.option("--var-file", multiple=True, type=click.Path(exists=True, dir_okay=False), help="A .tfvars file.")
-@click.option("--var", "cli_vars", multiple=True, help="A variable value, NAME=VALUE.")
-@click.option("--only", multiple=True, help="Run only these rules: id, control area, TSC criterion or provider.")
-@click.option("--skip", multiple=True, help="Skip these rules: id, control area, TSC criterion or provider.")
-@click.option("--enable", multiple=True, help="Also run this opt-in rule (by id).")
-@click.option("--unknown", "unknown_mode", type=click.Choice(["ignore", "report", "fail"]), default=None,
-              help="Results that depend on apply-time values: hide, show (default), or count as failures.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
-              help="An extra directory of rule files.")
-@click.option("--no-bundled-rules", is_flag=True, help="Use only the rules given with --rules.")
-@click.option("--account-scope", is_flag=True, default=None,
-              help="The scanned code is an account baseline: presence rules apply.")
-@click.option("--plan", "plans", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="A `terraform show -json` plan; PATH (default: the plan's directory) holds its sources.")
-@click.option("--changed-only", is_flag=True, help="With a plan: report only resources it creates, updates or replaces.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default .tfattest.yaml).")
-@click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
-@click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False),
-              help="Write this scan's change record (<sha256>.json + .md) into DIR (docs/evidence.md).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.option("--max-instances", type=click.IntRange(min=1), default=None,
-              help="Cap on instances per count/for_each (default 10000; env TFATTEST_MAX_INSTANCES).")
-@click.option("--max-steps", type=click.IntRange(min=1), default=None,
-              help="Cap on evaluation steps per root module (default 1000000; env TFATTEST_MAX_EVAL_STEPS).")
-def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode, rule_dirs,
-         no_bundled_rules, account_scope, plans, changed_only, config_path, color, evidence_dir, debug, max_instances,
-         max_steps):
-    """Scan Terraform in PATHS (directories or files; default: .)."""
-    from analyzer.evaluate import limits
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  no failing finding at or above --fail-on (with --diff-base/--baseline: no new one)
+  1  failing findings at or above --fail-on
+  2  usage error (unknown option, selector or file)
+  3  incomplete scan (a file could not be read or parsed, bad config, internal error)"""
 
-    limits.set_limits(max_instances=max_instances, max_eval_steps=max_steps)
-    debug = debug or bool(os.environ.get("TFATTEST_DEBUG"))
-    click.get_current_context().meta["tfattest.debug"] = debug
-    if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise click.BadParameter(f"the directory of {output!r} does not exist", param_hint="'--output'")
+main.epilog = EXIT_CODES_HELP
+
+
+def common_scan_options(func):
+    """Options that decide what is scanned and how: shared by scan, baseline create, precommit."""
+    options = [
+        click.option("--var-file", multiple=True, type=click.Path(exists=True, dir_okay=False), help="A .tfvars file."),
+        click.option("--var", "cli_vars", multiple=True, help="A variable value, NAME=VALUE."),
+        click.option("--only", multiple=True, help="Run only these rules: id, control area, TSC criterion or provider."),
+        click.option("--skip", multiple=True, help="Skip these rules: id, control area, TSC criterion or provider."),
+        click.option("--enable", multiple=True, help="Also run this opt-in rule (by id)."),
+        click.option("--exclude", multiple=True, help="Skip directories matching this glob (e.g. examples, tests)."),
+        click.option("--unknown", "unknown_mode", type=click.Choice(["ignore", "report", "fail"]), default=None,
+                     help="Results that depend on apply-time values: hide, show (default), or count as failures."),
+        click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+                     help="An extra directory of rule files."),
+        click.option("--no-bundled-rules", is_flag=True, help="Use only the rules given with --rules."),
+        click.option("--account-scope", is_flag=True, default=None,
+                     help="The scanned code is an account baseline: presence rules apply."),
+        click.option("--plan", "plans", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help="A `terraform show -json` plan; PATH (default: the plan's directory) holds its sources."),
+        click.option("--changed-only", is_flag=True,
+                     help="With a plan: report only resources it creates, updates or replaces."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                     help="Config file (default: .tfattest.yaml in the scanned path or a parent, else ./)."),
+        click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES, case_sensitive=False), default=None,
+                     help="Lowest severity that makes the exit code 1 (default: low; 'none' never fails)."),
+        click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
+        click.option("--max-instances", type=click.IntRange(min=1), default=None,
+                     help="Cap on instances per count/for_each (default 10000; env TFATTEST_MAX_INSTANCES)."),
+        click.option("--max-steps", type=click.IntRange(min=1), default=None,
+                     help="Cap on evaluation steps per root module (default 1000000; env TFATTEST_MAX_EVAL_STEPS)."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress line and no summary on stderr."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def prepare_scan(paths, params: dict) -> dict:
+    """Config + flags -> ScanOptions, ruleset, fail_on, unknown mode and config problems."""
     from analyzer.config import load_config
+    from analyzer.evaluate import limits
     from analyzer.model import Problem
     from analyzer.rules.loader import default_rule_dirs, load_ruleset
     from analyzer.rules.select import split_selectors
-    from analyzer.report.formats import FORMATTERS
-    from analyzer.report.summary import SEVERITY_RANK, effective_status, rules_by_id
     from analyzer.scan import ScanOptions
-    from analyzer.scan import scan as run_scan
 
-    for assignment in cli_vars:
+    limits.set_limits(max_instances=params.get("max_instances"), max_eval_steps=params.get("max_steps"))
+    debug = params.get("debug") or bool(os.environ.get("TFATTEST_DEBUG"))
+    click.get_current_context().meta["tfattest.debug"] = debug
+    for assignment in params.get("cli_vars", ()):
         if "=" not in assignment:
             raise click.UsageError(f"--var {assignment!r} must be NAME=VALUE")
-    config, config_problems = load_config(config_path)
-    fail_on = (fail_on or config.fail_on or "low").lower()
-    unknown_mode = unknown_mode or config.unknown or "report"
-    only, skip, enable = split_selectors(only), split_selectors(skip), split_selectors(enable)
-    ruleset = load_ruleset(default_rule_dirs(tuple(rule_dirs) + config.rules, not no_bundled_rules))
+    config, config_problems = load_config(params.get("config_path"), tuple(paths))
+    fail_on = (params.get("fail_on") or config.fail_on or "low").lower()
+    unknown_mode = params.get("unknown_mode") or config.unknown or "report"
+    only, skip, enable = (split_selectors(params.get(k, ())) for k in ("only", "skip", "enable"))
+    rule_dirs = tuple(params.get("rule_dirs", ()))
+    no_bundled = params.get("no_bundled_rules", False)
+    ruleset = load_ruleset(default_rule_dirs(rule_dirs + config.rules, not no_bundled))
     usage_errors = selector_errors(ruleset.rules, only=only, skip=skip, enable=enable)
     if usage_errors:
         raise click.UsageError("\n".join(usage_errors))
@@ -106,51 +115,173 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         Problem(config.path or ".tfattest.yaml", 1, message, "config-error")
         for message in selector_errors(ruleset.rules, only=config.only, skip=config.skip, enable=config.enable,
                                        exceptions=tuple(e.rule for e in config.exceptions if e.rule != "*"))]
+    progress = None
+    if not params.get("quiet") and sys.stderr.isatty():
+        from analyzer.progress import Progress
+        progress = Progress(sys.stderr)
     options = ScanOptions(
-        var_files=tuple(var_file), cli_vars=tuple(cli_vars), rule_dirs=tuple(rule_dirs) + config.rules,
-        bundled_rules=not no_bundled_rules, only=only or config.only, skip=skip + config.skip,
-        enable=enable + config.enable,
-        account_scope=bool(account_scope) or config.account_scope,
+        var_files=tuple(params.get("var_file", ())), cli_vars=tuple(params.get("cli_vars", ())),
+        rule_dirs=rule_dirs + config.rules, bundled_rules=not no_bundled, only=only or config.only,
+        skip=skip + config.skip, enable=enable + config.enable,
+        account_scope=bool(params.get("account_scope")) or config.account_scope,
         forbid_inline_ignores=config.forbid_inline_ignores, exceptions=config.exceptions,
-        extra_options={"fail_on": fail_on, "unknown": unknown_mode}, plans=tuple(plans), changed_only=changed_only,
+        extra_options={"fail_on": fail_on, "unknown": unknown_mode}, plans=tuple(params.get("plans", ())),
+        changed_only=params.get("changed_only", False), exclude=tuple(params.get("exclude", ())) + config.exclude,
+        progress=progress,
     )
-    report = run_scan(list(paths) or ([] if plans else ["."]), options, ruleset)
-    if config_problems:
-        from dataclasses import replace
-        report = replace(report, problems=tuple(config_problems) + report.problems)
-    # -o report.sarif / .json / .md picks the format when --format is not given.
-    by_extension = {".sarif": "sarif", ".json": "json", ".md": "markdown"}
-    output_format = output_format or by_extension.get(os.path.splitext(output or "")[1].lower(), "text")
-    use_color = color if color is not None else (output is None and sys.stdout.isatty()
-                                                 and "NO_COLOR" not in os.environ)
-    rendered = FORMATTERS[output_format](report, unknown_mode, use_color)
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(rendered)
-        except OSError as err:
-            click.echo(f"error: cannot write {output}: {err.strerror or err}", err=True)
-            sys.exit(EXIT_INCOMPLETE)
-        if output_format != "text":
-            from analyzer.report.text import summary_lines
-            click.echo("\n".join(summary_lines(report, unknown_mode)), err=True)
-    else:
-        click.echo(rendered, nl=False)
-    for problem in report.problems:
-        if output_format != "text" or output:
-            label = "error" if problem.blocking else "warning"
-            click.echo(f"{label}: {problem.path}:{problem.line}: {problem.message}", err=True)
-        if debug and problem.detail:
-            click.echo(problem.detail, err=True)
+    return {"options": options, "ruleset": ruleset, "fail_on": fail_on, "unknown_mode": unknown_mode,
+            "config_problems": config_problems, "debug": debug, "config": config}
+
+
+def run_prepared(paths, prepared: dict):
+    from dataclasses import replace
+
+    from analyzer.scan import scan as run_scan
+
+    options = prepared["options"]
+    try:
+        report = run_scan(list(paths) or ([] if options.plans else ["."]), options, prepared["ruleset"])
+    finally:
+        if options.progress is not None:
+            options.progress.done()
+    if prepared["config_problems"]:
+        report = replace(report, problems=tuple(prepared["config_problems"]) + report.problems)
+    return report
+
+
+def failing_results(report, fail_on: str, unknown_mode: str) -> list:
+    from analyzer.report.summary import SEVERITY_RANK, effective_status, rules_by_id
+
     rules = rules_by_id(report)
     threshold = SEVERITY_RANK.get(fail_on, 99)
-    failing = [r for r in report.results if effective_status(r, unknown_mode) == "fail" and r.rule_id in rules
-               and SEVERITY_RANK[rules[r.rule_id].severity] >= threshold]
-    exit_code = EXIT_INCOMPLETE if any(p.blocking for p in report.problems) else (
-        EXIT_FINDINGS if failing else EXIT_OK)
+    return [r for r in report.results if effective_status(r, unknown_mode) == "fail" and r.rule_id in rules
+            and SEVERITY_RANK[rules[r.rule_id].severity] >= threshold]
+
+
+def exit_code_for(report, fail_on: str, unknown_mode: str) -> int:
+    if any(p.blocking for p in report.problems):
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if failing_results(report, fail_on, unknown_mode) else EXIT_OK
+
+
+BY_EXTENSION = {".sarif": "sarif", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+
+
+def parse_outputs(outputs, default_format: str | None) -> list[tuple[str, str]]:
+    """``-o FILE`` (format from the extension, else --format, else text) or ``-o FORMAT:FILE``."""
+    from analyzer.report.formats import FORMATTERS
+
+    parsed = []
+    for spec in outputs:
+        prefix, sep, rest = spec.partition(":")
+        if sep and prefix in FORMATTERS and rest:
+            fmt, path = prefix, rest
+        else:
+            path = spec
+            fmt = default_format if (default_format and len(outputs) == 1) else \
+                BY_EXTENSION.get(os.path.splitext(spec)[1].lower()) or default_format or "text"
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise click.BadParameter(f"the directory of {path!r} does not exist", param_hint="'--output'")
+        parsed.append((fmt, path))
+    return parsed
+
+
+def use_colour(mode: str | None) -> bool:
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json", "sarif", "markdown"]),
+              default=None, help="Output format for stdout (and a single --output without an extension).")
+@click.option("--output", "-o", "outputs", multiple=True,
+              help="Write a report to FILE; repeatable. Format from the extension (.sarif .json .md .txt) "
+                   "or given as FORMAT:FILE (sarif:out.txt).")
+@common_scan_options
+@click.option("--color", "color", type=click.Choice(["always", "never", "auto"]), is_flag=False,
+              flag_value="always", default=None, help="Colour text output (default auto: only on a terminal).")
+@click.option("--no-color", "no_color", is_flag=True, help="Same as --color never.")
+@click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False),
+              help="Write this scan's change record (<sha256>.json + .md) into DIR (docs/evidence.md).")
+@click.option("--diff-base", "diff_base", metavar="REF",
+              help="PR mode: report only findings new relative to git revision REF (read from git objects).")
+@click.option("--diff-base-plan", "diff_base_plan", type=click.Path(exists=True, dir_okay=False),
+              help="PR mode with --plan: the base plan JSON to compare with.")
+@click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False),
+              help="Hide findings recorded in this baseline file unless their configuration changed.")
+def scan(paths, output_format, outputs, color, no_color, evidence_dir, diff_base, diff_base_plan, baseline_path,
+         **params):
+    """Scan Terraform in PATHS (directories or files; default: .)."""
+    from analyzer.report.formats import FORMATTERS
+
+    targets = parse_outputs(outputs, output_format)
+    prepared = prepare_scan(paths, params)
+    fail_on, unknown_mode = prepared["fail_on"], prepared["unknown_mode"]
+    report = run_prepared(paths, prepared)
+    if diff_base or diff_base_plan:
+        report = _diff_against_base(report, paths, prepared, diff_base, diff_base_plan)
+    if baseline_path:
+        from analyzer.baseline import apply_baseline, load
+
+        try:
+            report = apply_baseline(report, load(baseline_path), baseline_path)
+        except (OSError, ValueError) as err:
+            raise click.BadParameter(str(err), param_hint="'--baseline'")
+    colour = False if no_color else use_colour(color)
+    for fmt, path in targets:
+        try:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(FORMATTERS[fmt](report, unknown_mode, False))
+        except OSError as err:
+            click.echo(f"error: cannot write {path}: {err.strerror or err}", err=True)
+            sys.exit(EXIT_INCOMPLETE)
+    stdout_format = output_format if (output_format and not targets) else ("text" if not targets else None)
+    if stdout_format:
+        click.echo(FORMATTERS[stdout_format](report, unknown_mode, colour if stdout_format == "text" else False),
+                   nl=False)
+    elif not params.get("quiet"):
+        from analyzer.report.text import summary_lines
+        click.echo("\n".join(summary_lines(report, unknown_mode)), err=True)
+    for problem in report.problems:
+        if stdout_format != "text":
+            label = "error" if problem.blocking else "warning"
+            click.echo(f"{label}: {problem.path}:{problem.line}: {problem.message}", err=True)
+        if prepared["debug"] and problem.detail:
+            click.echo(problem.detail, err=True)
+    exit_code = exit_code_for(report, fail_on, unknown_mode)
     if evidence_dir:
         _write_evidence(report, evidence_dir, exit_code, unknown_mode)
     sys.exit(exit_code)
+
+
+def _diff_against_base(report, paths, prepared, diff_base, diff_base_plan):
+    from dataclasses import replace
+
+    from analyzer import diffbase
+    from analyzer.scan import scan as run_scan
+
+    options = prepared["options"]
+    base_options = replace(options, progress=None)
+    if diff_base_plan:
+        base_options = replace(base_options, plans=(diff_base_plan,))
+    if not diff_base:
+        base = run_scan(list(paths) or ([] if base_options.plans else ["."]), base_options, prepared["ruleset"])
+        return diffbase.apply_diff(report, base, diff_base_plan)
+    try:
+        with diffbase.base_tree(diff_base, (list(paths) or ["."])[0]) as (top, tmp, commit):
+            mapped = [diffbase.map_into(p, top, tmp) for p in (list(paths) or ["."])]
+            mapped = [p for p in mapped if os.path.exists(p)] or [diffbase.map_into(".", top, tmp)]
+            base_options = replace(base_options, var_files=tuple(
+                p for p in (diffbase.map_into(v, top, tmp) for v in options.var_files) if os.path.exists(p)))
+            with diffbase.working_directory(diffbase.map_into(".", top, tmp)):
+                base = run_scan([os.path.relpath(p) for p in mapped], base_options, prepared["ruleset"])
+    except diffbase.GitError as err:
+        raise click.UsageError(f"--diff-base {diff_base}: {err}")
+    return diffbase.apply_diff(report, base, f"{diff_base} ({commit[:12]})")
 
 
 def _write_evidence(report, directory: str, exit_code: int, unknown_mode: str) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from analyzer import __version__
 from analyzer.evaluate import limits
 from analyzer.evaluate.module import ModuleInstance, Project
+from analyzer.exclude import is_excluded
 from analyzer.evaluate.references import all_instance_edges, narrow_edges
 from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache, is_terraform_file, module_directories, terraform_files_in
@@ -44,6 +45,8 @@ class ScanOptions:
     extra_options: dict | None = None  # echoed into the Report (fail_on, unknown mode...)
     plans: tuple = ()  # plan JSON files (--plan); PATHS then give their sources
     changed_only: bool = False  # plans: report only resources created, updated or replaced
+    exclude: tuple = ()  # directory globs not scanned (analyzer/exclude.py)
+    progress: object = None  # analyzer.progress.Progress on a terminal: step(what, done, total)
 
 
 def source_root_for(paths) -> str:
@@ -69,7 +72,7 @@ def _local_module_targets(cache: ParseCache, directory: str) -> set:
     return targets
 
 
-def root_modules(paths, cache: ParseCache) -> tuple[list, set]:
+def root_modules(paths, cache: ParseCache, exclude=()) -> tuple[list, set]:
     """(root module dirs, files the user asked about or None for 'all').
 
     A directory that another scanned directory calls as a local module is not a root.
@@ -86,7 +89,8 @@ def root_modules(paths, cache: ParseCache) -> tuple[list, set]:
             else:  # a changed .tfvars file can change every finding of its module
                 target_files.update(os.path.normpath(f) for f in terraform_files_in(directory))
         else:
-            directories.extend(os.path.abspath(d) for d in module_directories(path))
+            directories.extend(os.path.abspath(d) for d in module_directories(path)
+                               if not is_excluded(d, exclude, path))
     directories = sorted(set(os.path.normpath(d) for d in directories))
     cache.prefetch(f for d in directories for f in terraform_files_in(d))
     called = set()
@@ -130,7 +134,9 @@ def _plan_scopes(plans, source_dir, project, rules, options, source_root):
 
 
 def _module_scopes(roots, project, rules, options, source_root):
-    for root in roots:
+    for done, root in enumerate(roots):
+        if options.progress is not None:
+            options.progress.step("root modules evaluated", done, len(roots))
         limits.BUDGET.reset()
         try:
             inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
@@ -190,7 +196,7 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
     ignored = [p for p in paths if os.path.isfile(p) and not is_terraform_file(p)
                and not p.endswith((".tfvars", ".tfvars.json"))]
     paths = [p for p in paths if p not in ignored]
-    roots, target_files = root_modules(paths, cache) if paths else ([], set())
+    roots, target_files = root_modules(paths, cache, options.exclude) if paths else ([], set())
     scopes = list(_plan_scopes(plans, plan_sources, project, rules, options, source_root))
     scopes += list(_module_scopes(roots, project, rules, options, source_root))
     results = [r for scope in scopes for r in scope.results]
