@@ -348,10 +348,159 @@ def list_rules(output_format, provider, tsc, control, rule_dirs):
         click.echo(rules_markdown(rules), nl=False)
     else:
         width = max((len(r.id) for r in rules), default=10)
+        click.echo(f"{'ID':<{width}}  {'SEVERITY':<8}  {'CONTROL':<24}  {'TSC':<14}  TITLE")
         for rule in rules:
-            click.echo(f"{rule.id:<{width}}  {rule.severity:<8}  {rule.control:<24}  {','.join(rule.tsc):<14}  {rule.title}")
-        click.echo(f"{len(rules)} rules", err=True)
+            mark = "" if rule.enabled else "  [opt-in]"
+            click.echo(f"{rule.id:<{width}}  {rule.severity:<8}  {rule.control:<24}  {','.join(rule.tsc):<14}  "
+                       f"{rule.title}{mark}")
+        opt_in = sum(1 for r in rules if not r.enabled)
+        click.echo(f"{len(rules)} rules ({opt_in} opt-in: run them with --enable ID)", err=True)
     sys.exit(EXIT_INCOMPLETE if problems else EXIT_OK)
+
+
+@main.command("precommit")
+@click.argument("files", nargs=-1, type=click.Path())
+@common_scan_options
+@click.option("--color", "color", type=click.Choice(["always", "never", "auto"]), is_flag=False,
+              flag_value="always", default=None, help="Colour text output (default auto).")
+def precommit(files, color, **params):
+    """The pre-commit hook: scan the root modules that include FILES (also through local module
+    calls) with full context, and report the findings located in FILES."""
+    from dataclasses import replace
+
+    from analyzer.precommit import plan
+    from analyzer.report.text import render
+
+    files = [f for f in files if os.path.isfile(f)]
+    if not files:
+        sys.exit(EXIT_OK)
+    prepared = prepare_scan(files, params)
+    options = prepared["options"]
+    roots, targets = plan(files, ".", options.exclude)
+    if not roots:
+        sys.exit(EXIT_OK)
+    prepared["options"] = replace(options, exact_roots=True, account_scope=False)
+    report = run_prepared(roots, prepared)
+
+    def located(result) -> bool:
+        return any(os.path.normpath(os.path.join(report.source_root, p)) in targets
+                   for p in (result.location.path, result.region.path))
+
+    report = replace(report, results=tuple(r for r in report.results if located(r)),
+                     stale_suppressions=(), not_checked=())
+    click.echo(render(report, prepared["unknown_mode"], use_colour(color)), nl=False)
+    sys.exit(exit_code_for(report, prepared["fail_on"], prepared["unknown_mode"]))
+
+
+@main.command("convert")
+@click.argument("report_path", metavar="REPORT.json", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "-f", "output_format", type=click.Choice(["sarif", "markdown", "text", "json"]),
+              required=True, help="Format to render.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--unknown", "unknown_mode", type=click.Choice(["ignore", "report", "fail"]), default=None,
+              help="How to show unknown results (default: as the scan was run).")
+def convert(report_path, output_format, output, unknown_mode):
+    """Render a saved JSON report (scan -o report.json) in another format, without scanning again."""
+    import json
+
+    from analyzer.convert import report_from_json
+    from analyzer.report.formats import FORMATTERS
+
+    try:
+        with open(report_path, encoding="utf-8") as handle:
+            report = report_from_json(json.load(handle))
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise click.BadParameter(f"{report_path}: {err}", param_hint="'REPORT.json'")
+    unknown_mode = unknown_mode or report.options.get("unknown") or "report"
+    rendered = FORMATTERS[output_format](report, unknown_mode, False)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(rendered)
+    else:
+        click.echo(rendered, nl=False)
+
+
+@main.group("baseline")
+def baseline_group():
+    """Record today's findings so that only new ones are reported (adoption on large estates)."""
+
+
+@baseline_group.command("create")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Baseline file to write.")
+@common_scan_options
+def baseline_create(paths, output, **params):
+    """Write the current findings of PATHS (fingerprint + hash of what each rule read) to FILE."""
+    import json
+
+    from analyzer.baseline import create
+
+    prepared = prepare_scan(paths, params)
+    report = run_prepared(paths, prepared)
+    if any(p.blocking for p in report.problems):
+        for problem in report.problems:
+            click.echo(f"error: {problem.path}:{problem.line}: {problem.message}", err=True)
+        sys.exit(EXIT_INCOMPLETE)
+    data = create(report)
+    with open(output, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2)
+        handle.write("\n")
+    click.echo(f"baseline: {len(data['findings'])} findings written to {output}", err=True)
+
+
+@baseline_group.command("show")
+@click.argument("baseline_path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@common_scan_options
+def baseline_show(baseline_path, paths, **params):
+    """Compare FILE with a scan of PATHS: entries fixed or gone (stale) and entries whose
+    configuration changed (reported again)."""
+    from analyzer.baseline import classify, load
+
+    try:
+        baseline = load(baseline_path)
+    except (OSError, ValueError) as err:
+        raise click.BadParameter(str(err), param_hint="'FILE'")
+    prepared = prepare_scan(paths, params)
+    report = run_prepared(paths, prepared)
+    hidden, changed, new, stale = classify(report, baseline)
+    for entry in stale:
+        click.echo(f"stale    {entry['rule_id']}  {entry['address']}  ({entry['path']}): fixed or removed; "
+                   "drop it from the baseline")
+    for result in changed:
+        click.echo(f"changed  {result.rule_id}  {result.address}  ({result.location.path}:{result.region.start_line}): "
+                   "configuration changed since the baseline; reported again")
+    for result in new:
+        click.echo(f"new      {result.rule_id}  {result.address}  ({result.location.path}:{result.region.start_line})")
+    click.echo(f"{len(baseline['findings'])} baseline entries: {len(hidden)} still hidden, {len(changed)} changed, "
+               f"{len(stale)} stale; {len(new)} findings not in the baseline")
+
+
+@main.command("explain")
+@click.argument("rule_id")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="An extra directory of rule files.")
+def explain(rule_id, rule_dirs):
+    """Show a rule's full help: what it checks, why (TSC), how to fix it."""
+    import difflib
+
+    from analyzer.rules.loader import bundled_rules_dir, load_rules
+
+    rules, _problems = load_rules([bundled_rules_dir(), *rule_dirs])
+    by_id = {r.id: r for r in rules}
+    rule = by_id.get(rule_id.upper())
+    if rule is None:
+        close = difflib.get_close_matches(rule_id.upper(), sorted(by_id), n=1)
+        raise click.UsageError(f"no rule {rule_id!r}" + (f"; did you mean {close[0]}?" if close else ""))
+    lines = [f"{rule.id}  {rule.title}", "",
+             f"severity: {rule.severity}   control: {rule.control}   TSC: {', '.join(rule.tsc)}   "
+             f"provider: {rule.provider}" + ("" if rule.enabled else "   (opt-in: --enable " + rule.id + ")"),
+             f"resources: {', '.join(rule.resource_types) or 'account-wide (presence rule)'}", "",
+             rule.description.strip(), "", "How to fix:", "", rule.remediation.rstrip()]
+    if rule.references:
+        lines += ["", "References:"] + [f"  {ref}" for ref in rule.references]
+    lines += ["", f"Rule page: docs/rules.md#{rule.id.lower()}"]
+    click.echo("\n".join(lines))
 
 
 def _register_commands() -> None:

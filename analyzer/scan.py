@@ -47,6 +47,7 @@ class ScanOptions:
     changed_only: bool = False  # plans: report only resources created, updated or replaced
     exclude: tuple = ()  # directory globs not scanned (analyzer/exclude.py)
     progress: object = None  # analyzer.progress.Progress on a terminal: step(what, done, total)
+    exact_roots: bool = False  # PATHS are the root modules themselves (pre-commit): no directory walk
 
 
 def source_root_for(paths) -> str:
@@ -196,7 +197,10 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
     ignored = [p for p in paths if os.path.isfile(p) and not is_terraform_file(p)
                and not p.endswith((".tfvars", ".tfvars.json"))]
     paths = [p for p in paths if p not in ignored]
-    roots, target_files = root_modules(paths, cache, options.exclude) if paths else ([], set())
+    if options.exact_roots:
+        roots, target_files = sorted(os.path.normpath(os.path.abspath(p)) for p in paths), set()
+    else:
+        roots, target_files = root_modules(paths, cache, options.exclude) if paths else ([], set())
     scopes = list(_plan_scopes(plans, plan_sources, project, rules, options, source_root))
     scopes += list(_module_scopes(roots, project, rules, options, source_root))
     results = [r for scope in scopes for r in scope.results]
