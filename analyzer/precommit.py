@@ -67,6 +67,17 @@ def roots_for(directory: str, callers: dict) -> set:
     return roots
 
 
+def descendants(directory: str) -> set:
+    """``directory`` and every local module it calls, transitively."""
+    seen, stack = set(), [directory]
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(local_calls(current))
+    return seen
+
+
 def plan(files, top: str = ".", exclude=()) -> tuple[list, set]:
     """(root module directories to scan, absolute paths whose findings are reported)."""
     _directories, callers = call_graph(top, exclude)
@@ -77,9 +88,10 @@ def plan(files, top: str = ".", exclude=()) -> tuple[list, set]:
         directory = os.path.dirname(path)
         if is_excluded(directory, exclude, top):
             continue
-        if path.endswith(TFVARS):
+        if path.endswith(TFVARS):  # its values reach the root and every local module below it
             roots.add(directory)
-            targets.update(os.path.normpath(os.path.abspath(f)) for f in terraform_files_in(directory))
+            for module in descendants(directory):
+                targets.update(os.path.normpath(os.path.abspath(f)) for f in terraform_files_in(module))
             continue
         roots |= roots_for(directory, callers)
         targets.add(path)
