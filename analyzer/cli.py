@@ -242,7 +242,7 @@ def scan(paths, output_format, outputs, color, no_color, evidence_dir, diff_base
     stdout_format = output_format if (output_format and not targets) else ("text" if not targets else None)
     if stdout_format:
         click.echo(FORMATTERS[stdout_format](report, unknown_mode, colour if stdout_format == "text" else False),
-                   nl=False)
+                   nl=False, color=colour or None)
     elif not params.get("quiet"):
         from analyzer.report.text import summary_lines
         click.echo("\n".join(summary_lines(report, unknown_mode)), err=True)
@@ -388,7 +388,8 @@ def precommit(files, color, **params):
 
     report = replace(report, results=tuple(r for r in report.results if located(r)),
                      stale_suppressions=(), not_checked=())
-    click.echo(render(report, prepared["unknown_mode"], use_colour(color)), nl=False)
+    colour = use_colour(color)
+    click.echo(render(report, prepared["unknown_mode"], colour), nl=False, color=colour or None)
     sys.exit(exit_code_for(report, prepared["fail_on"], prepared["unknown_mode"]))
 
 
