@@ -205,3 +205,42 @@ def test_help_rules_explain_and_colour(tmp_path):
     piped = cli("scan", str(tmp_path), "--only", "AWS-EC2-001")
     assert "\r" not in piped.stderr  # no progress line when not on a terminal
     assert "1 finding at or above --fail-on low" in piped.stdout
+
+
+# --- the README's config and suppression examples, as written ---------------------------------
+
+def _readme_block(lang: str, needle: str) -> str:
+    import re
+
+    text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    blocks = [b for b in re.findall(rf"```{lang}\n(.*?)```", text, re.S) if needle in b]
+    assert blocks, f"no {lang} block with {needle!r} in README"
+    return blocks[0]
+
+
+def _still_valid(text: str) -> str:
+    """The README's dates are real dates; after they pass, the examples would (rightly) expire."""
+    import datetime
+    import re
+
+    for date in set(re.findall(r"\d{4}-\d{2}-\d{2}", text)):
+        if datetime.date.fromisoformat(date) < datetime.date.today():
+            text = text.replace(date, "2999-12-31")
+    return text
+
+
+def test_readme_config_and_suppression_examples_work(tmp_path):
+    config = _still_valid(_readme_block("yaml", "exceptions:"))
+    write(tmp_path / ".tfattest.yaml", config)
+    (tmp_path / "policies").mkdir()
+    inline = _still_valid(_readme_block("hcl", "tfattest:ignore")).replace("{ ... }", "{\n  bucket = \"site\"\n}")
+    write(tmp_path / "web" / "main.tf", 'module "site" {\n  source = "../modules/site"\n}\n')
+    write(tmp_path / "modules" / "site" / "main.tf", 'resource "aws_s3_bucket" "this" {\n  bucket = "w"\n}\n')
+    write(tmp_path / "app" / "main.tf", inline)
+    done = cli("scan", str(tmp_path), "--only", "AWS-S3-002", "-f", "json", "--fail-on", "low", cwd=str(tmp_path))
+    assert done.returncode in (0, 1), done.stdout[-2000:] + done.stderr
+    report = json.loads(done.stdout)
+    assert not [p for p in report["problems"] if p["kind"] == "config-error"]
+    by_address = {r["address"]: r for r in report["results"] if r["rule_id"] == "AWS-S3-002"}
+    assert by_address["aws_s3_bucket.site"]["status"] == "suppressed"
+    assert by_address["aws_s3_bucket.site"]["suppression"]["kind"] == "inline"

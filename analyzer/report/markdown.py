@@ -26,7 +26,7 @@ def _file_link(path: str, line: int) -> str:
     return text
 
 
-def render(report, unknown_mode: str = "report", color: bool = False) -> str:
+def render(report, unknown_mode: str = "report", color: bool = False, max_rows: int | None = None) -> str:
     rules = rules_by_id(report)
     severities = failing_by_severity(report, unknown_mode)
     counts = status_counts(report)
@@ -56,6 +56,14 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
         lines += [f"**Baseline {_cell(baseline['file'])}:** {baseline['hidden']} known findings hidden · "
                   f"{baseline['changed']} reported again (configuration changed) · {baseline['stale']} stale entries", ""]
     results = shown_results(report, unknown_mode)
+    hidden_rows = 0
+    if max_rows is not None and len(results) > max_rows:  # the top findings: most severe first
+        order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+        status_order = {"fail": 0, "unknown": 1, "suppressed": 2}
+        results = sorted(results, key=lambda r: (status_order.get(r.status, 3),
+                                                 order.get(getattr(rules.get(r.rule_id), "severity", "low"), 4)))
+        hidden_rows = len(results) - max_rows
+        results = results[:max_rows]
     if results:
         lines += ["| status | severity | rule | TSC | resource | location | detail |",
                   "|---|---|---|---|---|---|---|"]
@@ -64,6 +72,8 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
             lines.append(f"| {r.status} | {rule.severity if rule else ''} | [`{r.rule_id}`]({_rule_link(r.rule_id)}) | "
                          f"{', '.join(rule.tsc) if rule else ''} | `{_cell(r.address)}` | "
                          f"{_file_link(r.region.path, r.region.start_line)} | {_cell(r.message or r.evidence)} |")
+        if hidden_rows:
+            lines.append(f"\n_{hidden_rows} more not shown: see the SARIF report or code scanning alerts._")
         lines.append("")
     if report.change_set:
         from analyzer.report.json_report import change_set
