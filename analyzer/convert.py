@@ -51,6 +51,7 @@ def report_from_json(data: dict) -> Report:
         message=r.get("message") or "", evidence=r.get("evidence") or "",
         original_status=r.get("original_status") or "", suppression=_suppression(r.get("suppression")),
         change_action=r.get("change_action"), module_address=r.get("module") or "",
+        callers=tuple(r.get("callers") or ()),
     ) for r in data["results"])
     return Report(
         tool_version=data.get("tool", {}).get("version", ""), source_root=data.get("source_root", "."),

@@ -203,7 +203,7 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
         roots, target_files = root_modules(paths, cache, options.exclude) if paths else ([], set())
     scopes = list(_plan_scopes(plans, plan_sources, project, rules, options, source_root))
     scopes += list(_module_scopes(roots, project, rules, options, source_root))
-    results = [r for scope in scopes for r in scope.results]
+    results = group_callers(scopes)
     account_problems: list = []
     if not options.changed_only:  # a change review judges the changed resources, not the account
         results.extend(_account_results(rules, scopes, options.account_scope, account_problems))
@@ -261,6 +261,23 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
         edges=tuple((source, attribute, target) for scope in scopes
                     for source, target, data in scope.graph.edges(data=True) for attribute in sorted(data["attributes"])),
     )
+
+
+def group_callers(scopes) -> list:
+    """One result per (rule, status, file, instance address): a module instance reached from
+    several root modules (a module called by 7 examples) is one finding listing its callers."""
+    grouped: dict = {}
+    callers: dict = {}
+    for scope in scopes:
+        for result in scope.results:
+            key = (result.rule_id, result.status, result.location.path, result.address, result.region)
+            if key not in grouped:
+                grouped[key] = result
+                callers[key] = []
+            if result.module_address and scope.name not in callers[key]:
+                callers[key].append(scope.name)
+    return [replace(result, callers=tuple(callers[key])) if len(callers[key]) > 1 else result
+            for key, result in grouped.items()]
 
 
 def _account_results(rules, scopes, account_scope: bool, problems: list) -> list:

@@ -244,3 +244,36 @@ def test_readme_config_and_suppression_examples_work(tmp_path):
     by_address = {r["address"]: r for r in report["results"] if r["rule_id"] == "AWS-S3-002"}
     assert by_address["aws_s3_bucket.site"]["status"] == "suppressed"
     assert by_address["aws_s3_bucket.site"]["suppression"]["kind"] == "inline"
+
+
+# --- 7: findings a person can act on ----------------------------------------------------------
+
+def test_module_reached_from_many_roots_is_one_finding_with_callers(tmp_path):
+    write(tmp_path / "modules" / "sg" / "main.tf", sg("this", 22) + 'module "vpc" {\n  source = "acme/nothere/aws"\n}\n')
+    for i in range(7):
+        write(tmp_path / "examples" / f"e{i}" / "main.tf", 'module "sg" {\n  source = "../../modules/sg"\n}\n')
+    done = cli("scan", str(tmp_path), "--only", "AWS-EC2-001", "-f", "json")
+    failing = [r for r in json.loads(done.stdout)["results"] if r["status"] == "fail"]
+    assert len(failing) == 1
+    assert failing[0]["callers"] == [f"examples/e{i}" for i in range(7)]
+    assert done.stderr.count("acme/nothere/aws") == 1  # a missing module: one warning per source
+    text = cli("scan", str(tmp_path), "--only", "AWS-EC2-001").stdout
+    assert text.count("AWS-EC2-001") == 1 and "via examples/e0, examples/e1" in text
+
+
+def test_finding_points_at_the_offending_ingress_block(tmp_path):
+    body = sg("multi", 443).rstrip().rstrip("}")
+    for port in (80, 22):
+        body += f'''  ingress {{
+    from_port   = {port}
+    to_port     = {port}
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }}
+'''
+    write(tmp_path / "main.tf", body + "}\n")
+    lines = (body + "}\n").splitlines()
+    ssh_block = [i for i, line in enumerate(lines, start=1) if "from_port   = 22" in line][0] - 1
+    report = json.loads(cli("scan", str(tmp_path), "--only", "AWS-EC2-001", "-f", "json").stdout)
+    region = report["results"][0]["region"]
+    assert ssh_block <= region["start_line"] <= ssh_block + 5, (region, ssh_block)

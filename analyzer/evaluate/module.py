@@ -372,13 +372,13 @@ class ModuleInstance:
         version = version_attr.expr.value if version_attr and isinstance(version_attr.expr, E.Literal) else None
         model = registry_modules.lookup(source, version)
         if model is not None:  # a registry module tfattest has a model of (providers/aws/registry_modules)
-            self.project.report_once(("module", self.root_dir, key), Problem(
+            self.project.report_once(("module", source), Problem(  # once per source, not per call site
                 block.location.path, block.location.start_line,
                 f"module.{name}: source {source!r} is not available locally; judged from tfattest's model of "
                 f"{model.source} (major version {'/'.join(map(str, model.majors))}): what the model does not "
                 "cover is unknown", "module-missing"))
             return model.directory, key
-        self.project.report_once(("module", self.root_dir, key), Problem(
+        self.project.report_once(("module", source), Problem(  # once per source, not per call site
             block.location.path, block.location.start_line,
             f"module.{name}: source {source!r} is not available locally (run `terraform init` to "
             "populate .terraform/modules); its resources are not analyzed and its outputs are unknown",
@@ -597,6 +597,17 @@ def _attribute_locations(block, top: bool = True) -> dict:
             nested = next((b for b in nested.blocks if b.type == "content"), nested)
         for inner_name, inner in _attribute_locations(nested, top=False).items():
             locations.setdefault(f"{name}.{inner_name}", inner)
+    # Each static block by position ("ingress[1]", "ingress[1].from_port"): findings point at the
+    # offending block. Not when a dynamic block of the same name makes positions unknowable.
+    dynamic = {b.labels[0] for b in block.blocks if b.type == "dynamic" and b.labels}
+    counts: dict = {}
+    for nested in block.blocks:
+        if (top and nested.type in META_BLOCKS) or nested.type == "dynamic" or nested.type in dynamic:
+            continue
+        index = counts[nested.type] = counts.get(nested.type, -1) + 1
+        locations[f"{nested.type}[{index}]"] = nested.location
+        for inner_name, inner in _attribute_locations(nested, top=False).items():
+            locations[f"{nested.type}[{index}].{inner_name}"] = inner
     return locations
 
 
