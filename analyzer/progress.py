@@ -5,9 +5,11 @@ and clears it when the scan is done, so piped output and logs never see it.
 """
 from __future__ import annotations
 
+import os
 import time
 
-DELAY = 1.0  # seconds before the first line: quick scans stay silent
+# Seconds before the first line: quick scans stay silent (TFATTEST_PROGRESS_DELAY for tests).
+DELAY = float(os.environ.get("TFATTEST_PROGRESS_DELAY", "1.0"))
 
 
 class Progress:

@@ -277,3 +277,38 @@ def test_finding_points_at_the_offending_ingress_block(tmp_path):
     report = json.loads(cli("scan", str(tmp_path), "--only", "AWS-EC2-001", "-f", "json").stdout)
     region = report["results"][0]["region"]
     assert ssh_block <= region["start_line"] <= ssh_block + 5, (region, ssh_block)
+
+
+def _scan_on_terminal(tmp_path, *extra):
+    """stderr on a pseudo-terminal (as in an interactive shell), stdout piped."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "analyzer", "scan", str(tmp_path), "--only", "AWS-EC2-001",
+                                *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=slave,
+                               env={**os.environ, "PYTHONPATH": ROOT, "TFATTEST_PROGRESS_DELAY": "0"})
+    os.close(slave)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_progress_line_on_a_terminal_only(tmp_path):
+    write(tmp_path / "a" / "main.tf", sg("a", 443, "10.0.0.0/8"))
+    write(tmp_path / "b" / "main.tf", sg("b", 443, "10.0.0.0/8"))
+    assert "root modules evaluated" in _scan_on_terminal(tmp_path)
+    assert "root modules evaluated" not in _scan_on_terminal(tmp_path, "--quiet")

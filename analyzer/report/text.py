@@ -13,6 +13,7 @@ from analyzer.report.summary import (SEVERITIES, failing_by_severity, failing_by
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "unknown": "\033[35m", "suppressed": "\033[2m", "dim": "\033[2m", "bold": "\033[1m"}
 _RESET = "\033[0m"
+RULES_PAGE = "https://github.com/tfattest/tfattest/blob/main/docs/rules.md"
 
 
 def render(report, unknown_mode: str = "report", color: bool = False) -> str:
@@ -43,6 +44,8 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
             callers = getattr(result, "callers", ()) or ()
             via = f" · via {', '.join(callers)}" if len(callers) > 1 else ""
             lines.append(paint("dim", f"         TSC {tsc} · {rule.control if rule else ''} · {result.address}{change}{via}"))
+            lines.append(paint("dim", f"         rule: {RULES_PAGE}#{result.rule_id.lower()}  "
+                                      f"(tfattest explain {result.rule_id})"))
             if result.suppression is not None:
                 state = "accepted" if result.status == "suppressed" else f"NOT applied: {result.suppression.problem}"
                 lines.append(paint("dim", f"         suppression ({result.suppression.source}): "

@@ -50,8 +50,31 @@ def _check_attr(condition: dict, ctx: Context) -> Verdict:
         shown = "not set" if actual is None else _show(actual)
         if defaulted and actual is not None:
             shown = f"not set (provider default {shown})"
-        verdicts.append(Verdict(holds, path, f"{path} is {shown}", f"{operator_name} {_show(expected)}"))
+        verdicts.append(Verdict(holds, path, f"{path} is {shown}", _plain_expected(operator_name, expected)))
     return any_of(verdicts) if condition.get("match", "any") == "any" else all_of(verdicts)
+
+
+_PHRASES = {  # operator -> plain words after "expected" (negate() adds or strips a leading "not ")
+    "not_equals": "not {}", "in": "one of {}", "not_in": "not one of {}", "contains": "to contain {}",
+    "not_contains": "not to contain {}", "contains_any": "to contain any of {}", "contains_none": "to contain none of {}",
+    "matches": "to match {}", "not_matches": "not to match {}", "starts_with": "to start with {}",
+    "gt": "more than {}", "gte": "at least {}", "lt": "less than {}", "lte": "at most {}",
+    "length_gte": "at least {} entries",
+}
+
+
+def _plain_expected(operator_name: str, expected) -> str:
+    if operator_name == "equals":
+        return _show(expected)
+    if operator_name == "exists":
+        return "set" if expected else "not set"
+    if operator_name == "is_empty":
+        return "empty" if expected else "not empty"
+    if isinstance(expected, list) and operator_name in ("in", "not_in", "contains_any", "contains_none"):
+        shown = ", ".join(_show(v) for v in expected)
+    else:
+        shown = _show(expected)
+    return _PHRASES.get(operator_name, operator_name.replace("_", " ") + " {}").format(shown)
 
 
 def _show(value) -> str:
