@@ -271,6 +271,10 @@ def _diff_against_base(report, paths, prepared, diff_base, diff_base_plan):
     if not diff_base:
         base = run_scan(list(paths) or ([] if base_options.plans else ["."]), base_options, prepared["ruleset"])
         return diffbase.apply_diff(report, base, diff_base_plan)
+    if options.plans and not diff_base_plan:
+        # a plan against the base revision's sources: the base is scanned from its HCL
+        base_options = replace(base_options, plans=())
+        paths = list(paths) or [os.path.dirname(os.path.abspath(options.plans[0]))]
     try:
         with diffbase.base_tree(diff_base, (list(paths) or ["."])[0]) as (top, tmp, commit):
             mapped = [diffbase.map_into(p, top, tmp) for p in (list(paths) or ["."])]

@@ -312,3 +312,21 @@ def test_progress_line_on_a_terminal_only(tmp_path):
     write(tmp_path / "b" / "main.tf", sg("b", 443, "10.0.0.0/8"))
     assert "root modules evaluated" in _scan_on_terminal(tmp_path)
     assert "root modules evaluated" not in _scan_on_terminal(tmp_path, "--quiet")
+
+
+@needs_git
+def test_plan_against_the_base_revision_sources(tmp_path):
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    from plan_from_hcl import plan_document
+
+    repo = tmp_path / "repo"
+    write(repo / "infra" / "main.tf", sg("old", 22))
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    write(repo / "infra" / "main.tf", sg("old", 22) + sg("new", 3389))
+    write(tmp_path / "plan.json", json.dumps(plan_document(str(repo / "infra"))))
+    done = cli("scan", "--plan", str(tmp_path / "plan.json"), "infra", "--diff-base", "HEAD", "--only", "AWS-EC2-001",
+               "-f", "json", cwd=str(repo))
+    report = json.loads(done.stdout)
+    assert [r["address"] for r in report["results"] if r["status"] == "fail"] == ["aws_security_group.new"], done.stderr
