@@ -258,7 +258,7 @@ def test_module_reached_from_many_roots_is_one_finding_with_callers(tmp_path):
     assert failing[0]["callers"] == [f"examples/e{i}" for i in range(7)]
     assert done.stderr.count("acme/nothere/aws") == 1  # a missing module: one warning per source
     text = cli("scan", str(tmp_path), "--only", "AWS-EC2-001").stdout
-    assert text.count("AWS-EC2-001") == 1 and "via examples/e0, examples/e1" in text
+    assert text.count("CRITICAL AWS-EC2-001") == 1 and "via examples/e0, examples/e1" in text
 
 
 def test_finding_points_at_the_offending_ingress_block(tmp_path):

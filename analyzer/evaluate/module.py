@@ -372,7 +372,7 @@ class ModuleInstance:
         version = version_attr.expr.value if version_attr and isinstance(version_attr.expr, E.Literal) else None
         model = registry_modules.lookup(source, version)
         if model is not None:  # a registry module tfattest has a model of (providers/aws/registry_modules)
-            self.project.report_once(("module", source), Problem(  # once per source, not per call site
+            self.project.report_once(("module", self.root_dir, key), Problem(
                 block.location.path, block.location.start_line,
                 f"module.{name}: source {source!r} is not available locally; judged from tfattest's model of "
                 f"{model.source} (major version {'/'.join(map(str, model.majors))}): what the model does not "
