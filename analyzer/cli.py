@@ -88,7 +88,7 @@ def common_scan_options(func):
 
 def prepare_scan(paths, params: dict) -> dict:
     """Config + flags -> ScanOptions, ruleset, fail_on, unknown mode and config problems."""
-    from analyzer.config import load_config
+    from analyzer.config import line_of_value, load_config
     from analyzer.evaluate import limits
     from analyzer.model import Problem
     from analyzer.rules.loader import default_rule_dirs, load_ruleset
@@ -111,10 +111,14 @@ def prepare_scan(paths, params: dict) -> dict:
     usage_errors = selector_errors(ruleset.rules, only=only, skip=skip, enable=enable)
     if usage_errors:
         raise click.UsageError("\n".join(usage_errors))
-    config_problems = list(config_problems) + [
-        Problem(config.path or ".tfattest.yaml", 1, message, "config-error")
-        for message in selector_errors(ruleset.rules, only=config.only, skip=config.skip, enable=config.enable,
-                                       exceptions=tuple(e.rule for e in config.exceptions if e.rule != "*"))]
+    config_problems = list(config_problems)
+    for key, values in (("only", config.only), ("skip", config.skip), ("enable", config.enable),
+                        ("exceptions", tuple(e.rule for e in config.exceptions if e.rule != "*"))):
+        for value in values:
+            arguments = {"exceptions" if key == "exceptions" else key: (value,)}
+            for message in selector_errors(ruleset.rules, **arguments):
+                config_problems.append(Problem(config.path or ".tfattest.yaml",
+                                               line_of_value(config.path, key, value), message, "config-error"))
     progress = None
     if not params.get("quiet") and sys.stderr.isatty():
         from analyzer.progress import Progress

@@ -132,6 +132,26 @@ def _line_of(text: str, path_parts) -> int:
     return line
 
 
+def line_of_value(path: str | None, key: str, value: str) -> int:
+    """The line of ``value`` in the list under ``key`` (or of an exception whose rule is ``value``)."""
+    if not path:
+        return 1
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        data = yaml.safe_load(text) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return 1
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return _line_of(text, [key]) if isinstance(data, dict) and key in data else 1
+    for index, item in enumerate(items):
+        if item == value or (isinstance(item, dict) and item.get("rule") == value) or \
+                (isinstance(item, str) and value in [part.strip() for part in item.split(",")]):
+            return _line_of(text, [key, index])
+    return _line_of(text, [key])
+
+
 def load_config(path: str | None, scan_paths=()) -> tuple[Config, list]:
     """(Config, problems). A missing default file is fine; a bad one is a problem (exit 3)."""
     import jsonschema

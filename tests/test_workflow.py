@@ -330,3 +330,10 @@ def test_plan_against_the_base_revision_sources(tmp_path):
                "-f", "json", cwd=str(repo))
     report = json.loads(done.stdout)
     assert [r["address"] for r in report["results"] if r["status"] == "fail"] == ["aws_security_group.new"], done.stderr
+
+
+def test_config_selector_errors_point_at_their_line(tmp_path):
+    write(tmp_path / "main.tf", sg("ok", 443, "10.0.0.0/8"))
+    write(tmp_path / ".tfattest.yaml", "fail_on: high\nskip:\n  - AWS-EC2-001\n  - AWS-NOPE-001\n")
+    done = cli("scan", str(tmp_path), "-q")
+    assert done.returncode == 3 and ".tfattest.yaml:4:" in done.stdout, done.stdout
