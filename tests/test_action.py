@@ -26,6 +26,9 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None or shutil.which("bas
                                 reason="git and bash are needed")
 
 
+_INSTALLED: dict = {}
+
+
 def load_action() -> dict:
     with open(os.path.join(ROOT, "action.yml"), encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -92,6 +95,9 @@ def run_action(workspace, tmp_path, with_inputs: dict, event_name="pull_request"
         if step_id == "install" and not real_install:
             steps["install"] = {"python": sys.executable}
             continue
+        if step_id == "install" and _INSTALLED:  # one real install per test session is enough
+            steps["install"] = dict(_INSTALLED)
+            continue
         output_file = tmp_path / f"output-{index}"
         output_file.write_text("")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "TFATTEST_"))}
@@ -108,6 +114,9 @@ def run_action(workspace, tmp_path, with_inputs: dict, event_name="pull_request"
         log.append(done.stdout + done.stderr)
         steps[step_id] = _parse_outputs(str(output_file))
         steps[step_id]["__exit__"] = done.returncode
+        if step_id == "install":
+            assert done.returncode == 0, done.stdout + done.stderr
+            _INSTALLED.update(steps["install"])
         ran.append(step_id)
     return {"steps": steps, "log": "\n".join(log), "summary": summary.read_text(), "ran": ran}
 
