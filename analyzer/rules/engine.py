@@ -59,7 +59,6 @@ _PHRASES = {  # operator -> plain words after "expected" (negate() adds or strip
     "not_contains": "not to contain {}", "contains_any": "to contain any of {}", "contains_none": "to contain none of {}",
     "matches": "to match {}", "not_matches": "not to match {}", "starts_with": "to start with {}",
     "gt": "more than {}", "gte": "at least {}", "lt": "less than {}", "lte": "at most {}",
-    "length_gte": "at least {} entries",
 }
 
 
@@ -67,9 +66,11 @@ def _plain_expected(operator_name: str, expected) -> str:
     if operator_name == "equals":
         return _show(expected)
     if operator_name == "exists":
-        return "set" if expected else "not set"
+        return "to be set" if expected else "not to be set"
     if operator_name == "is_empty":
         return "empty" if expected else "not empty"
+    if operator_name == "length_gte":
+        return f"at least {expected} entr{'y' if expected == 1 else 'ies'}"
     if isinstance(expected, list) and operator_name in ("in", "not_in", "contains_any", "contains_none"):
         shown = ", ".join(_show(v) for v in expected)
     else:
