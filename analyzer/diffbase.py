@@ -19,7 +19,8 @@ from analyzer.report.summary import fingerprint
 
 GIT_SAFE = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "protocol.allow=never",
             "--no-pager"]
-SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".tfattest.yaml", ".yaml", ".yml", ".json")
+# Only what a scan reads; the config and rules of the working tree apply to both scans.
+SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 FINDING = ("fail", "unknown")
 
 

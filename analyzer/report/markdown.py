@@ -71,7 +71,7 @@ def render(report, unknown_mode: str = "report", color: bool = False, max_rows: 
             rule = rules.get(r.rule_id)
             lines.append(f"| {r.status} | {rule.severity if rule else ''} | [`{r.rule_id}`]({_rule_link(r.rule_id)}) | "
                          f"{', '.join(rule.tsc) if rule else ''} | `{_cell(r.address)}` | "
-                         f"{_file_link(r.region.path, r.region.start_line)} | {_cell(r.message or r.evidence)} |")
+                         f"{_file_link(r.region.path, r.region.start_line)} | {_cell(r.evidence or r.message)} |")
         if hidden_rows:
             lines.append(f"\n_{hidden_rows} more not shown: see the SARIF report or code scanning alerts._")
         lines.append("")
