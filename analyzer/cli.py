@@ -17,6 +17,14 @@ class _ContainedGroup(click.Group):
     """Whatever escapes a command (a defect) ends in one line and exit 3, never a traceback and
     Python's exit 1; ``--debug`` (or TFATTEST_DEBUG=1) prints the traceback too."""
 
+    def parse_args(self, ctx, args):
+        # `--color` alone still means always (as the old flag did), even when a PATH follows it.
+        args = list(args)
+        for index, arg in enumerate(args):
+            if arg == "--color" and (index + 1 == len(args) or args[index + 1] not in ("always", "never", "auto")):
+                args[index] = "--color=always"
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)

@@ -199,7 +199,7 @@ def test_help_rules_explain_and_colour(tmp_path):
     assert "did you mean" in cli("explain", "AWS-EC2-01").stderr
     write(tmp_path / "main.tf", sg("ssh", 22))
     assert "\033[" in cli("scan", str(tmp_path), "--only", "AWS-EC2-001", "--color", "always").stdout
-    assert "\033[" in cli("scan", str(tmp_path), "--only", "AWS-EC2-001", "--color").stdout
+    assert "\033[" in cli("scan", "--color", str(tmp_path), "--only", "AWS-EC2-001").stdout
     assert "\033[" not in cli("scan", str(tmp_path), "--only", "AWS-EC2-001", "--color", "never").stdout
     assert "\033[" not in cli("scan", str(tmp_path), "--only", "AWS-EC2-001", "--no-color").stdout
     piped = cli("scan", str(tmp_path), "--only", "AWS-EC2-001")
