@@ -214,6 +214,8 @@ class Result:
     suppression: object = None  # analyzer.suppress.SuppressionDecision
     change_action: str | None = None
     module_address: str = ""
+    # Root modules that reach this module instance (when several do, one result lists them all).
+    callers: tuple = ()
     subject: Subject = Subject.RESOURCE
 
     @cached_property

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from analyzer import __version__
 from analyzer.evaluate import limits
 from analyzer.evaluate.module import ModuleInstance, Project
+from analyzer.exclude import is_excluded
 from analyzer.evaluate.references import all_instance_edges, narrow_edges
 from analyzer.graph import build_graph
 from analyzer.load.files import ParseCache, is_terraform_file, module_directories, terraform_files_in
@@ -42,6 +43,9 @@ class ScanOptions:
     extra_options: dict | None = None  # echoed into the Report (fail_on, unknown mode...)
     plans: tuple = ()  # plan JSON files (--plan); PATHS then give their sources
     changed_only: bool = False  # plans: report only resources created, updated or replaced
+    exclude: tuple = ()  # directory globs not scanned (analyzer/exclude.py)
+    progress: object = None  # analyzer.progress.Progress on a terminal: step(what, done, total)
+    exact_roots: bool = False  # PATHS are the root modules themselves (pre-commit): no directory walk
 
 
 def source_root_for(paths) -> str:
@@ -67,7 +71,7 @@ def _local_module_targets(cache: ParseCache, directory: str) -> set:
     return targets
 
 
-def root_modules(paths, cache: ParseCache) -> tuple[list, set]:
+def root_modules(paths, cache: ParseCache, exclude=()) -> tuple[list, set]:
     """(root module dirs, files the user asked about or None for 'all').
 
     A directory that another scanned directory calls as a local module is not a root.
@@ -84,7 +88,8 @@ def root_modules(paths, cache: ParseCache) -> tuple[list, set]:
             else:  # a changed .tfvars file can change every finding of its module
                 target_files.update(os.path.normpath(f) for f in terraform_files_in(directory))
         else:
-            directories.extend(os.path.abspath(d) for d in module_directories(path))
+            directories.extend(os.path.abspath(d) for d in module_directories(path)
+                               if not is_excluded(d, exclude, path))
     directories = sorted(set(os.path.normpath(d) for d in directories))
     cache.prefetch(f for d in directories for f in terraform_files_in(d))
     called = set()
@@ -128,7 +133,9 @@ def _plan_scopes(plans, source_dir, project, rules, options, source_root):
 
 
 def _module_scopes(roots, project, rules, options, source_root):
-    for root in roots:
+    for done, root in enumerate(roots):
+        if options.progress is not None:
+            options.progress.step("root modules evaluated", done, len(roots))
         limits.BUDGET.reset()
         try:
             inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
@@ -188,10 +195,13 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
     ignored = [p for p in paths if os.path.isfile(p) and not is_terraform_file(p)
                and not p.endswith((".tfvars", ".tfvars.json"))]
     paths = [p for p in paths if p not in ignored]
-    roots, target_files = root_modules(paths, cache) if paths else ([], set())
+    if options.exact_roots:
+        roots, target_files = sorted(os.path.normpath(os.path.abspath(p)) for p in paths), set()
+    else:
+        roots, target_files = root_modules(paths, cache, options.exclude) if paths else ([], set())
     scopes = list(_plan_scopes(plans, plan_sources, project, rules, options, source_root))
     scopes += list(_module_scopes(roots, project, rules, options, source_root))
-    results = [r for scope in scopes for r in scope.results]
+    results = group_callers(scopes)
     account_problems: list = []
     if not options.changed_only:  # a change review judges the changed resources, not the account
         results.extend(_account_results(rules, scopes, options.account_scope, account_problems))
@@ -249,6 +259,23 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
         edges=tuple((source, attribute, target) for scope in scopes
                     for source, target, data in scope.graph.edges(data=True) for attribute in sorted(data["attributes"])),
     )
+
+
+def group_callers(scopes) -> list:
+    """One result per (rule, status, file, instance address): a module instance reached from
+    several root modules (a module called by 7 examples) is one finding listing its callers."""
+    grouped: dict = {}
+    callers: dict = {}
+    for scope in scopes:
+        for result in scope.results:
+            key = (result.rule_id, result.status, result.location.path, result.address, result.region)
+            if key not in grouped:
+                grouped[key] = result
+                callers[key] = []
+            if result.module_address and scope.name not in callers[key]:
+                callers[key].append(scope.name)
+    return [replace(result, callers=tuple(callers[key])) if len(callers[key]) > 1 else result
+            for key, result in grouped.items()]
 
 
 def _account_results(rules, scopes, account_scope: bool, problems: list) -> list:

@@ -109,7 +109,7 @@ class ModuleInstance:
         self.files = list(self.node.files)
         for call in self.node.calls.values():
             if call.source.problem is not None:
-                project.report_once(("module", self.root_dir, call.source.manifest_key), call.source.problem)
+                project.report_once(call.source.warning_key, call.source.problem)
         self.variables: dict = {}
         self.locals: dict = {}
         self.outputs: dict = {}

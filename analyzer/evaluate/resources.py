@@ -100,4 +100,15 @@ def attribute_locations(block, top: bool = True) -> dict:
             nested = next((b for b in nested.blocks if b.type == "content"), nested)
         for inner_name, inner in attribute_locations(nested, top=False).items():
             locations.setdefault(f"{name}.{inner_name}", inner)
+    # Each static block by position ("ingress[1]", "ingress[1].from_port"): findings point at the
+    # offending block. Not when a dynamic block of the same name makes positions unknowable.
+    dynamic = {b.labels[0] for b in block.blocks if b.type == "dynamic" and b.labels}
+    counts: dict = {}
+    for nested in block.blocks:
+        if (top and nested.type in META_BLOCKS) or nested.type == "dynamic" or nested.type in dynamic:
+            continue
+        index = counts[nested.type] = counts.get(nested.type, -1) + 1
+        locations[f"{nested.type}[{index}]"] = nested.location
+        for inner_name, inner in attribute_locations(nested, top=False).items():
+            locations[f"{nested.type}[{index}].{inner_name}"] = inner
     return locations

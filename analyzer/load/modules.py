@@ -20,6 +20,13 @@ class ModuleSource:
     directory: str | None  # None: not available locally
     manifest_key: str  # "a.b": the call's key in modules.json
     problem: Problem | None = None  # module-missing (a warning), also for a modelled registry module
+    source: str | None = None  # the call's source argument as written
+
+    @property
+    def warning_key(self) -> tuple:
+        """A source that is not on disk is warned about once per scan, whichever call names it;
+        a modelled registry module once per call (the note says which model judged it)."""
+        return ("module", self.source) if self.directory is None else ("module", self.directory, self.manifest_key)
 
 
 def _literal(block, name):
@@ -45,7 +52,7 @@ def module_source(caller_directory: str, caller_manifest_key: str, name: str, bl
     return ModuleSource(None, key, Problem(
         *where, f"module.{name}: source {source!r} is not available locally (run `terraform init` to "
         "populate .terraform/modules); its resources are not analyzed and its outputs are unknown",
-        "module-missing"))
+        "module-missing"), str(source))
 
 
 @dataclass(frozen=True)

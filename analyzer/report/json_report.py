@@ -54,7 +54,7 @@ def to_dict(report, unknown_mode: str = "report") -> dict:
             "address": r.address, "resource_type": r.resource_type, "module": r.module_address or None,
             "location": _location(r.location), "region": _location(r.region), "message": r.message,
             "evidence": r.evidence, "fingerprint": fingerprint(r), "change_action": r.change_action,
-            "suppression": _suppression(r.suppression),
+            "suppression": _suppression(r.suppression), "callers": list(r.callers),
         } for r in report.results],
         "inputs": [{"path": i.path, "sha256": i.sha256} for i in report.inputs],
         "problems": [{"path": p.path, "line": p.line, "kind": p.kind, "message": p.message} for p in report.problems],

@@ -1,6 +1,9 @@
 """Human-readable output: findings grouped by file, then a summary by severity and TSC."""
 from __future__ import annotations
 
+import os
+import shutil
+import textwrap
 from itertools import groupby
 
 from analyzer.frameworks import tsc_sort_key
@@ -10,6 +13,7 @@ from analyzer.report.summary import (SEVERITIES, failing_by_severity, failing_by
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "unknown": "\033[35m", "suppressed": "\033[2m", "dim": "\033[2m", "bold": "\033[1m"}
 _RESET = "\033[0m"
+RULES_PAGE = "https://github.com/tfattest/tfattest/blob/main/docs/rules.md"
 
 
 def render(report, unknown_mode: str = "report", color: bool = False) -> str:
@@ -31,11 +35,19 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
             else:
                 label = paint("suppressed", "IGNORED ")
             tsc = ", ".join(rule.tsc) if rule else ""
-            lines.append(f"  {result.region.start_line:>5}  {label} {result.rule_id}  {result.message}")
+            head = f"  {result.region.start_line:>5}  {label} {result.rule_id}  "
+            visible = len(f"  {result.region.start_line:>5}  {'X' * 8} {result.rule_id}  ")
+            body = textwrap.wrap(result.message, max(30, _width() - visible)) or [""]
+            lines.append(head + body[0])
+            lines.extend(" " * visible + more for more in body[1:])
             change = f" · plan: {result.change_action}" if result.change_action else ""
+            callers = getattr(result, "callers", ()) or ()
+            via = f" · via {', '.join(callers)}" if len(callers) > 1 else ""
             frameworks = framework_label(rule, report)
             lines.append(paint("dim", f"         TSC {tsc}{frameworks} · {rule.control if rule else ''} · "
-                                      f"{result.address}{change}"))
+                                      f"{result.address}{change}{via}"))
+            lines.append(paint("dim", f"         rule: {RULES_PAGE}#{result.rule_id.lower()}  "
+                                      f"(tfattest explain {result.rule_id})"))
             if result.suppression is not None:
                 state = "accepted" if result.status == "suppressed" else f"NOT applied: {result.suppression.problem}"
                 lines.append(paint("dim", f"         suppression ({result.suppression.source}): "
@@ -52,6 +64,13 @@ def render(report, unknown_mode: str = "report", color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _width() -> int:
+    """The terminal width (COLUMNS when set); 100 when not on a terminal."""
+    if "COLUMNS" in os.environ or os.isatty(1):
+        return shutil.get_terminal_size((100, 24)).columns
+    return 100
+
+
 def summary_lines(report, unknown_mode: str) -> list[str]:
     counts = status_counts(report)
     severities = failing_by_severity(report, unknown_mode)
@@ -66,8 +85,31 @@ def summary_lines(report, unknown_mode: str) -> list[str]:
         f"not applicable {counts['not-applicable']} · {len(report.rules)} rules, {report.resource_count} resources, "
         f"{len(report.inputs)} files",
     ]
+    fail_on = report.options.get("fail_on")
+    if fail_on and fail_on != "none":
+        at_or_above = _at_or_above(report, fail_on, unknown_mode)
+        lines.append(f"{at_or_above} finding{'s' if at_or_above != 1 else ''} at or above --fail-on {fail_on}"
+                     + (" (exit code 1)" if at_or_above else ""))
+    diff = report.options.get("diff")
+    if diff:
+        lines.append(f"compared with {diff['base']}: {diff['new']} new, {diff['fixed']} fixed, "
+                     f"{diff['unchanged']} unchanged (not shown)")
+    baseline = report.options.get("baseline")
+    if baseline:
+        lines.append(f"baseline {baseline['file']}: {baseline['hidden']} known findings hidden, "
+                     f"{baseline['changed']} reported again because their configuration changed, "
+                     f"{baseline['stale']} entries stale (tfattest baseline show)")
     lines += [f"note: {item['message']}" for item in report.not_checked]
     blocking = [p for p in report.problems if p.blocking]
     if blocking:
         lines.append(f"INCOMPLETE: {len(blocking)} input problem(s) — some input could not be analyzed")
     return lines
+
+
+def _at_or_above(report, fail_on: str, unknown_mode: str) -> int:
+    from analyzer.report.summary import SEVERITY_RANK, effective_status
+
+    rules = rules_by_id(report)
+    threshold = SEVERITY_RANK.get(fail_on, 99)
+    return sum(1 for r in report.results if effective_status(r, unknown_mode) == "fail" and r.rule_id in rules
+               and SEVERITY_RANK[rules[r.rule_id].severity] >= threshold)

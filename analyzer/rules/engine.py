@@ -50,8 +50,32 @@ def _check_attr(condition: dict, ctx: Context) -> Verdict:
         shown = "not set" if actual is None else _show(actual)
         if defaulted and actual is not None:
             shown = f"not set (provider default {shown})"
-        verdicts.append(Verdict(holds, path, f"{path} is {shown}", f"{operator_name} {_show(expected)}"))
+        verdicts.append(Verdict(holds, path, f"{path} is {shown}", _plain_expected(operator_name, expected)))
     return any_of(verdicts) if condition.get("match", "any") == "any" else all_of(verdicts)
+
+
+_PHRASES = {  # operator -> plain words after "expected" (negate() adds or strips a leading "not ")
+    "not_equals": "not {}", "in": "one of {}", "not_in": "not one of {}", "contains": "to contain {}",
+    "not_contains": "not to contain {}", "contains_any": "to contain any of {}", "contains_none": "to contain none of {}",
+    "matches": "to match {}", "not_matches": "not to match {}", "starts_with": "to start with {}",
+    "gt": "more than {}", "gte": "at least {}", "lt": "less than {}", "lte": "at most {}",
+}
+
+
+def _plain_expected(operator_name: str, expected) -> str:
+    if operator_name == "equals":
+        return _show(expected)
+    if operator_name == "exists":
+        return "to be set" if expected else "not to be set"
+    if operator_name == "is_empty":
+        return "empty" if expected else "not empty"
+    if operator_name == "length_gte":
+        return f"at least {expected} entr{'y' if expected == 1 else 'ies'}"
+    if isinstance(expected, list) and operator_name in ("in", "not_in", "contains_any", "contains_none"):
+        shown = ", ".join(_show(v) for v in expected)
+    else:
+        shown = _show(expected)
+    return _PHRASES.get(operator_name, operator_name.replace("_", " ") + " {}").format(shown)
 
 
 def _show(value) -> str:
@@ -66,16 +90,20 @@ def _show(value) -> str:
 def _check_elements(condition: dict, ctx: Context) -> Verdict:
     path = condition["elements"]
     elements = []
-    for value in values_at(ctx.values, path):
+    found_values = values_at(ctx.values, path)
+    for value in found_values:
         elements.extend(value if isinstance(value, list) else [value])
+    # One list of blocks: element i is the i-th block, so its location (``ingress[1]``) is known.
+    indexed = len(found_values) == 1 and isinstance(found_values[0], list) and "*" not in path
     verdicts = []
     quantifier = next(k for k in ("all_match", "any_match", "none_match") if k in condition)
-    for element in elements:
+    for index, element in enumerate(elements):
         if isinstance(element, Unknown) or not isinstance(element, dict):
             verdicts.append(Verdict(None, path, f"{path} has elements known only after apply"))
             continue
         inner = check(condition[quantifier], Context(element, ctx.resource, ctx.graph, ctx.by_type))
-        attr = f"{path}.{inner.attr}" if inner.attr else path
+        element_path = f"{path}[{index}]" if indexed else path
+        attr = f"{element_path}.{inner.attr}" if inner.attr else element_path
         verdicts.append(Verdict(inner.value, attr, inner.evidence, inner.expected))
     if quantifier == "all_match":
         return all_of(verdicts) if verdicts else Verdict(True, path, f"no {path}", vacuous=True)
@@ -297,6 +325,12 @@ def evaluate_resource_rule(rule, resource, graph, by_type) -> Result | None:
 
 
 def _region(resource, attr: str | None) -> Location:
+    if attr and "[" in attr:  # the offending element itself (``ingress[1].from_port``), when recorded
+        parts = [p for p in re.split(r"\.(?![^\[]*\])", attr) if p]
+        for length in range(len(parts), 0, -1):
+            location = resource.attribute_locations.get(".".join(parts[:length]))
+            if location is not None:
+                return location
     if attr:
         parts = [p for p in re.split(r"[.\[\]*]+", attr) if p and not p.isdigit()]
         for length in range(len(parts), 0, -1):

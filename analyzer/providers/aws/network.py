@@ -52,7 +52,10 @@ def ingress_open_to_world(ctx, args: dict) -> Verdict:
     hit = [p for p in ports if low <= p <= high]
     if hit:
         return Verdict(True, cidr_attr, f"port {hit[0]} open to {', '.join(world)} (range {low}-{high})")
-    return Verdict(False, "from_port", f"ports {low}-{high} do not include {ports}")
+    if not ports:
+        return Verdict(False, "from_port", f"only ports {low}-{high} are open, not all ports")
+    listed = ", ".join(str(p) for p in ports)
+    return Verdict(False, "from_port", f"ports {low}-{high} are open, which does not include port{'s' if len(ports) > 1 else ''} {listed}")
 
 
 # --- network ACLs: entries are evaluated in rule-number order --------------------------
