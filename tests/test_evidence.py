@@ -301,3 +301,33 @@ def test_scan_add_verify_report_export(tmp_path, ledger_location, monkeypatch):
     assert json.loads(exported.output.splitlines()[0])["record"]["created_at"] == "2026-01-05T10:00:00Z"
     csv_rows = runner.invoke(main, ["evidence", "export", "--ledger", ledger_location, "--format", "csv"]).output
     assert csv_rows.splitlines()[0].startswith("seq,created_at,repository")
+
+
+def test_a_pr_scan_record_says_what_the_change_introduced_and_fixed(tmp_path, monkeypatch):
+    """A change record from --diff-base-plan/--diff-base carries new/fixed/unchanged."""
+    import textwrap
+
+    base = tmp_path / "base"
+    head = tmp_path / "head"
+    for directory, port in ((base, 22), (head, 3389)):
+        directory.mkdir()
+        (directory / "main.tf").write_text(textwrap.dedent(f"""
+            resource "aws_security_group" "web" {{
+              ingress {{
+                from_port   = {port}
+                to_port     = {port}
+                protocol    = "tcp"
+                cidr_blocks = ["0.0.0.0/0"]
+              }}
+            }}
+        """))
+    from analyzer import diffbase
+
+    report = scan([str(head)], ScanOptions(only=("AWS-EC2-001",), environ={}), BUNDLED)
+    base_report = scan([str(base)], ScanOptions(only=("AWS-EC2-001",), environ={}), BUNDLED)
+    reviewed = diffbase.apply_diff(report, base_report, "main (abc)")
+    record = build_record(reviewed, CONTEXT, 1, "2026-12-01T00:00:00Z")
+    review = record["change_review"]
+    assert review["base"] == "main (abc)" and review["new"] + review["unchanged"] == 1
+    _, md_path = write_record(record, str(tmp_path / "records"))
+    assert "Compared with the base main (abc)" in open(md_path, encoding="utf-8").read()

@@ -65,6 +65,8 @@ def build_record(report, context: ChangeContext, exit_code: int, created_at: str
         "complete": data["complete"],
         "inputs": data["inputs"],
         "change_set": data["change_set"],
+        # --diff-base / --diff-base-plan: findings new in this change, fixed by it, unchanged
+        "change_review": (data["options"] or {}).get("diff"),
         "summary": data["summary"],
         "results_by_rule": by_rule,
         "findings": [finding(r) for r in data["results"] if r["status"] in FINDING_STATUSES],
@@ -132,6 +134,10 @@ def render_markdown(record: dict, digest: str) -> str:
             lines.append(f"| {','.join(change.get('actions', [])) or change.get('action', '')} | `{change['address']}` | "
                          f"{counts['pass']}/{counts['fail']}/{counts['unknown']} |")
         lines.append("")
+    review = record.get("change_review")
+    if review:
+        lines += [f"Compared with the base {review['base']}: {review['new']} new, {review['fixed']} fixed, "
+                  f"{review['unchanged']} unchanged (findings below are the new ones).", ""]
     findings = record["findings"]
     lines += [f"## Findings ({len(findings)})", ""]
     if findings:
