@@ -71,10 +71,23 @@ def main():
               help="Cap on instances per count/for_each (default 10000; env TFATTEST_MAX_INSTANCES).")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None,
               help="Cap on evaluation steps per root module (default 1000000; env TFATTEST_MAX_EVAL_STEPS).")
+@click.option("--pretty", is_flag=True, help="Indent JSON and SARIF output (default: compact).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache (env TFATTEST_NO_CACHE=1).")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Cache directory (default ~/.cache/tfattest; env TFATTEST_CACHE_DIR).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for parsing and evaluation (default: the available cores).")
 def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, enable, unknown_mode, rule_dirs,
          no_bundled_rules, account_scope, plans, changed_only, config_path, color, evidence_dir, debug, max_instances,
-         max_steps):
+         max_steps, pretty, no_cache, cache_dir, jobs):
     """Scan Terraform in PATHS (directories or files; default: .)."""
+    # Process-wide, so worker processes and every cache (parse, ruleset, root modules) agree.
+    if no_cache:
+        os.environ["TFATTEST_NO_CACHE"] = "1"
+    if cache_dir:
+        os.environ["TFATTEST_CACHE_DIR"] = os.path.abspath(cache_dir)
+    if jobs:
+        os.environ["TFATTEST_JOBS"] = str(jobs)
     from analyzer.evaluate import limits
 
     limits.set_limits(max_instances=max_instances, max_eval_steps=max_steps)
@@ -84,7 +97,7 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
         raise click.BadParameter(f"the directory of {output!r} does not exist", param_hint="'--output'")
     from analyzer.config import load_config
     from analyzer.model import Problem
-    from analyzer.rules.loader import default_rule_dirs, load_ruleset
+    from analyzer.rules.loader import default_rule_dirs
     from analyzer.rules.select import split_selectors
     from analyzer.report.formats import FORMATTERS
     from analyzer.report.summary import SEVERITY_RANK, effective_status, rules_by_id
@@ -98,7 +111,9 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
     fail_on = (fail_on or config.fail_on or "low").lower()
     unknown_mode = unknown_mode or config.unknown or "report"
     only, skip, enable = split_selectors(only), split_selectors(skip), split_selectors(enable)
-    ruleset = load_ruleset(default_rule_dirs(tuple(rule_dirs) + config.rules, not no_bundled_rules))
+    from analyzer.cache import cached_ruleset
+
+    ruleset = cached_ruleset(default_rule_dirs(tuple(rule_dirs) + config.rules, not no_bundled_rules))
     usage_errors = selector_errors(ruleset.rules, only=only, skip=skip, enable=enable)
     if usage_errors:
         raise click.UsageError("\n".join(usage_errors))
@@ -123,7 +138,8 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
     output_format = output_format or by_extension.get(os.path.splitext(output or "")[1].lower(), "text")
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
-    rendered = FORMATTERS[output_format](report, unknown_mode, use_color)
+    rendered = FORMATTERS[output_format](report, unknown_mode, use_color,
+                                         **({"pretty": True} if pretty and output_format in ("json", "sarif") else {}))
     if output:
         try:
             with open(output, "w", encoding="utf-8") as handle:
@@ -189,10 +205,11 @@ def list_rules(output_format, provider, tsc, control, rule_dirs):
     """List rules with their TSC references."""
     import json
 
+    from analyzer.cache import bundled_rules_dir, cached_ruleset
     from analyzer.rules.docs import rules_markdown
-    from analyzer.rules.loader import bundled_rules_dir, load_rules
 
-    rules, problems = load_rules([bundled_rules_dir(), *rule_dirs])
+    ruleset = cached_ruleset([bundled_rules_dir(), *rule_dirs])  # no YAML/schema work when unchanged
+    rules, problems = list(ruleset.rules), ruleset.problems
     from analyzer.rules.select import unknown_selector
 
     for flag, value, kind in (("--provider", provider, "provider"), ("--tsc", tsc, "TSC criterion"),

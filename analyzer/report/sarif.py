@@ -129,33 +129,42 @@ def _physical(path, start, end):
                                region=om.Region(start_line=max(1, start), end_line=max(start, end, 1)))
 
 
-def _result(result, rule, index, unknown_mode):
+def _result(result, rule, index, unknown_mode) -> dict:
+    """One SARIF result as the plain dict ``to_plain`` made of the sarif-om Result, built
+    directly: per-result attrs reflection was most of the time of a large report. The key
+    order and the omitted defaults are sarif-om's (tests/test_sarif.py checks the schema)."""
     status = result.original_status or result.status
     if status == "unknown" and unknown_mode != "fail":
         kind, level = "review", "none"
     else:
         kind, level = "fail", LEVEL[rule.severity]
-    suppressions = None
+    region = result.region
+    start = region.start_line
+    plain = {
+        "message": {"text": result.message}, "kind": kind, "level": level,
+        "locations": [{
+            "logicalLocations": [{"fullyQualifiedName": result.address, "kind": "resource"}],
+            "physicalLocation": {"artifactLocation": {"uri": region.path, "uriBaseId": "%SRCROOT%"},
+                                 "region": {"endLine": max(start, region.end_line, 1), "startLine": max(1, start)}},
+        }],
+        "partialFingerprints": {"tfattest/v1": fingerprint(result)},
+        "properties": {"tags": [f"tsc:{c}" for c in rule.tsc], "tsc": list(rule.tsc), "control": rule.control,
+                       "status": result.status, **({"changeAction": result.change_action} if result.change_action else {})},
+        "ruleId": rule.id, "ruleIndex": index,
+    }
     if result.status == "suppressed":
         decision = result.suppression
-        suppressions = [om.Suppression(kind="inSource" if decision.kind == "inline" else "external",
-                                       state="accepted", justification=decision.justification,
-                                       properties=_bag(source=decision.source, expires=decision.expires,
-                                                       ticket=decision.ticket, approver=decision.approver))]
-    location = om.Location(physical_location=_physical(result.region.path, result.region.start_line,
-                                                       result.region.end_line),
-                           logical_locations=[om.LogicalLocation(fully_qualified_name=result.address,
-                                                                 kind="resource")])
-    return om.Result(
-        rule_id=rule.id, rule_index=index, kind=kind, level=level,
-        message=om.Message(text=result.message), locations=[location],
-        partial_fingerprints={"tfattest/v1": fingerprint(result)}, suppressions=suppressions,
-        properties=_bag([f"tsc:{c}" for c in rule.tsc], tsc=list(rule.tsc), control=rule.control,
-                        status=result.status, **({"changeAction": result.change_action} if result.change_action else {})),
-    )
+        suppression = {"kind": "inSource" if decision.kind == "inline" else "external"}
+        if decision.justification is not None:
+            suppression["justification"] = decision.justification
+        suppression["properties"] = {"source": decision.source, "expires": decision.expires,
+                                     "ticket": decision.ticket, "approver": decision.approver}
+        suppression["status"] = "accepted"
+        plain["suppressions"] = [suppression]
+    return plain
 
 
-def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
+def build_log(report, unknown_mode: str = "report") -> tuple:
     criteria = tsc_criteria()
     used = {c for rule in report.rules for c in rule.tsc}
     taxonomy, taxon_index = _taxonomy(criteria, used)
@@ -179,7 +188,7 @@ def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
         supported_taxonomies=[om.ToolComponentReference(name=TAXONOMY, index=0)] + [
             om.ToolComponentReference(name=c.name, index=i) for i, c in enumerate(framework_taxonomies, start=1)])
     run = om.Run(
-        tool=om.Tool(driver=driver), taxonomies=[taxonomy, *framework_taxonomies], results=results,
+        tool=om.Tool(driver=driver), taxonomies=[taxonomy, *framework_taxonomies], results=[],
         automation_details=om.RunAutomationDetails(id="tfattest/" + "+".join(report.options.get("paths", ["."])) + "/"),
         original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=root_uri)},
         invocations=[om.Invocation(execution_successful=not any(p.blocking for p in report.problems),
@@ -187,8 +196,18 @@ def build_log(report, unknown_mode: str = "report") -> om.SarifLog:
                                    start_time_utc=report.started_at, end_time_utc=report.finished_at)],
         column_kind="unicodeCodePoints",
     )
-    return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+    return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run]), results
 
 
-def render(report, unknown_mode: str = "report", color: bool = False) -> str:
-    return json.dumps(to_plain(build_log(report, unknown_mode)), indent=2) + "\n"
+def to_sarif(report, unknown_mode: str = "report") -> dict:
+    """The SARIF log as JSON-ready dicts: sarif-om for the (small) structure, results as dicts."""
+    log, results = build_log(report, unknown_mode)
+    plain = to_plain(log)
+    plain["runs"][0]["results"] = results
+    return plain
+
+
+def render(report, unknown_mode: str = "report", color: bool = False, pretty: bool = False) -> str:
+    """Compact JSON by default (a large report is written several times faster); ``pretty`` indents."""
+    log = to_sarif(report, unknown_mode)
+    return (json.dumps(log, indent=2) if pretty else json.dumps(log, separators=(",", ":"))) + "\n"
