@@ -99,6 +99,29 @@ def store(kind: str, key: str, value) -> None:
         pass
 
 
+MAX_ENTRIES = 32  # per kind of whole-scan entry ("scans"): the oldest beyond this are removed
+
+
+def prune(kind: str, keep: int = MAX_ENTRIES) -> None:
+    """Bounded size: keep the ``keep`` most recently written entries of ``kind``."""
+    base = cache_directory()
+    if base is None:
+        return
+    entries = []
+    for current, _, files in os.walk(os.path.join(base, kind)):
+        for name in files:
+            path = os.path.join(current, name)
+            try:
+                entries.append((os.stat(path).st_mtime_ns, path))
+            except OSError:
+                continue
+    for _, path in sorted(entries, reverse=True)[keep:]:
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+
+
 # --- the validated RuleSet ---------------------------------------------------------------
 
 def _rule_files(directory: str) -> list:

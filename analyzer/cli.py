@@ -81,13 +81,11 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
          no_bundled_rules, account_scope, plans, changed_only, config_path, color, evidence_dir, debug, max_instances,
          max_steps, pretty, no_cache, cache_dir, jobs):
     """Scan Terraform in PATHS (directories or files; default: .)."""
-    # Process-wide, so worker processes and every cache (parse, ruleset, root modules) agree.
-    if no_cache:
-        os.environ["TFATTEST_NO_CACHE"] = "1"
-    if cache_dir:
-        os.environ["TFATTEST_CACHE_DIR"] = os.path.abspath(cache_dir)
-    if jobs:
-        os.environ["TFATTEST_JOBS"] = str(jobs)
+    # Process-wide, so worker processes and every cache (parse, ruleset, root modules) agree;
+    # restored when the command ends (the CLI can run in-process, e.g. under CliRunner).
+    _scoped_environ({"TFATTEST_NO_CACHE": "1" if no_cache else None,
+                     "TFATTEST_CACHE_DIR": os.path.abspath(cache_dir) if cache_dir else None,
+                     "TFATTEST_JOBS": str(jobs) if jobs else None})
     from analyzer.evaluate import limits
 
     limits.set_limits(max_instances=max_instances, max_eval_steps=max_steps)
@@ -167,6 +165,22 @@ def scan(paths, output_format, output, fail_on, var_file, cli_vars, only, skip, 
     if evidence_dir:
         _write_evidence(report, evidence_dir, exit_code, unknown_mode)
     sys.exit(exit_code)
+
+
+def _scoped_environ(values: dict) -> None:
+    saved = {name: os.environ.get(name) for name, value in values.items() if value is not None}
+    for name, value in values.items():
+        if value is not None:
+            os.environ[name] = value
+
+    def restore():
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    click.get_current_context().call_on_close(restore)
 
 
 def _write_evidence(report, directory: str, exit_code: int, unknown_mode: str) -> None:

@@ -27,6 +27,24 @@ def _bag(tags=None, **extra):
 _RENAMED = {"state": "status"}
 
 
+_FIELDS: dict = {}
+
+
+def _fields(cls) -> list:
+    """(attribute, JSON name, default) per attrs field of a sarif-om class, computed once per class."""
+    if cls not in _FIELDS:
+        fields = []
+        for field in attr.fields(cls):
+            default = field.default.factory() if isinstance(field.default, attr.Factory) else field.default
+            name = field.metadata.get("schema_property_name", field.name)
+            if cls is om.Suppression:
+                name = _RENAMED.get(name, name)
+            keep_default = default is attr.NOTHING or field.name in ("level", "kind")
+            fields.append((field.name, name, attr.NOTHING if keep_default else default))
+        _FIELDS[cls] = fields
+    return _FIELDS[cls]
+
+
 def to_plain(obj):
     """sarif-om attrs objects -> JSON-ready dicts, using each field's schema_property_name."""
     if isinstance(obj, list):
@@ -36,14 +54,10 @@ def to_plain(obj):
     if not attr.has(type(obj)):
         return obj
     result = {}
-    for field in attr.fields(type(obj)):
-        value = getattr(obj, field.name)
-        default = field.default.factory() if isinstance(field.default, attr.Factory) else field.default
-        if value is None or (default is not attr.NOTHING and value == default and field.name not in ("level", "kind")):
+    for field_name, name, default in _fields(type(obj)):
+        value = getattr(obj, field_name)
+        if value is None or (default is not attr.NOTHING and value == default):
             continue
-        name = field.metadata.get("schema_property_name", field.name)
-        if isinstance(obj, om.Suppression):
-            name = _RENAMED.get(name, name)
         result[name] = to_plain(value)
     if isinstance(obj, om.PropertyBag):
         result.update({key: to_plain(value) for key, value in getattr(obj, "extra", {}).items()})
