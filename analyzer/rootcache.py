@@ -208,6 +208,7 @@ def record_entry(recording: RecordingCache, root: str, extra_files, scope: Scope
 
 # --- evaluating roots: cached, serial or in worker processes ---------------------------
 
+PARALLEL_MIN_ROOTS = 6  # below this, starting worker processes costs more than it saves
 _JOB: dict = {}  # set before the pool forks: workers inherit it (fork only, see evaluate_roots)
 
 
@@ -238,7 +239,7 @@ def evaluate_roots(session: Session, roots: list, evaluate, source_root: str, va
     try:
         import multiprocessing
 
-        if workers > 1 and len(misses) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and len(misses) >= PARALLEL_MIN_ROOTS and "fork" in multiprocessing.get_all_start_methods():
             from analyzer.parallel import run_parallel
 
             ordered = sorted(misses, key=lambda r: (-_size(r, session), r))

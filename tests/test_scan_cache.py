@@ -9,6 +9,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from analyzer import rootcache
 from analyzer.cli import main
 
 MODULE = '''
@@ -81,6 +82,7 @@ def estate(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TFATTEST_NO_CACHE", raising=False)
     monkeypatch.delenv("TFATTEST_JOBS", raising=False)
+    monkeypatch.setattr(rootcache, "PARALLEL_MIN_ROOTS", 2)  # four roots: still parallel with --jobs 2
     _estate(tmp_path / "src")
     return tmp_path / "src", str(tmp_path / "cache")
 
