@@ -90,6 +90,11 @@ def common_scan_options(func):
         click.option("--quiet", "-q", is_flag=True, help="No progress line and no summary on stderr."),
         click.option("--framework", help="Also show this framework's requirement ids (iso27001_2022, cis_aws_6.0, "
                                          "cis_azure_6.0, cis_gcp_5.0, hipaa, nist_800_53_r5, soc2)."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the cache (env TFATTEST_NO_CACHE=1)."),
+        click.option("--cache-dir", type=click.Path(file_okay=False),
+                     help="Cache directory (default ~/.cache/tfattest; env TFATTEST_CACHE_DIR)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Worker processes for parsing and evaluation (default: the available cores)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -101,11 +106,16 @@ def prepare_scan(paths, params: dict) -> dict:
     from analyzer.config import line_of_value, load_config
     from analyzer.evaluate import limits
     from analyzer.model import Problem
-    from analyzer.rules.loader import default_rule_dirs, load_ruleset
+    from analyzer.rules.loader import default_rule_dirs
     from analyzer.rules.select import split_selectors
     from analyzer.scan import ScanOptions
 
     caps = limits.overridden(max_instances=params.get("max_instances"), max_eval_steps=params.get("max_steps"))
+    # Process-wide, so worker processes and every cache (parse, ruleset, root modules) agree;
+    # restored when the command ends (the CLI can run in-process, e.g. under CliRunner).
+    _scoped_environ({"TFATTEST_NO_CACHE": "1" if params.get("no_cache") else None,
+                     "TFATTEST_CACHE_DIR": os.path.abspath(params["cache_dir"]) if params.get("cache_dir") else None,
+                     "TFATTEST_JOBS": str(params["jobs"]) if params.get("jobs") else None})
     debug = params.get("debug") or bool(os.environ.get("TFATTEST_DEBUG"))
     click.get_current_context().meta["tfattest.debug"] = debug
     for assignment in params.get("cli_vars", ()):
@@ -118,7 +128,9 @@ def prepare_scan(paths, params: dict) -> dict:
     only, skip, enable = (split_selectors(params.get(k, ())) for k in ("only", "skip", "enable"))
     rule_dirs = tuple(params.get("rule_dirs", ()))
     no_bundled = params.get("no_bundled_rules", False)
-    ruleset = load_ruleset(default_rule_dirs(rule_dirs + config.rules, not no_bundled))
+    from analyzer.cache import cached_ruleset
+
+    ruleset = cached_ruleset(default_rule_dirs(rule_dirs + config.rules, not no_bundled))
     usage_errors = selector_errors(ruleset.rules, only=only, skip=skip, enable=enable)
     if usage_errors:
         raise click.UsageError("\n".join(usage_errors))
@@ -222,6 +234,7 @@ def use_colour(mode: str | None) -> bool:
 @click.option("--color", "color", type=click.Choice(["always", "never", "auto"]), is_flag=False,
               flag_value="always", default=None, help="Colour text output (default auto: only on a terminal).")
 @click.option("--no-color", "no_color", is_flag=True, help="Same as --color never.")
+@click.option("--pretty", is_flag=True, help="Indent JSON and SARIF output (default: compact).")
 @click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False),
               help="Write this scan's change record (<sha256>.json + .md) into DIR (docs/evidence.md).")
 @click.option("--diff-base", "diff_base", metavar="REF",
@@ -230,8 +243,8 @@ def use_colour(mode: str | None) -> bool:
               help="PR mode with --plan: the base plan JSON to compare with.")
 @click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False),
               help="Hide findings recorded in this baseline file unless their configuration changed.")
-def scan(paths, output_format, outputs, color, no_color, evidence_dir, diff_base, diff_base_plan, baseline_path,
-         **params):
+def scan(paths, output_format, outputs, color, no_color, pretty, evidence_dir, diff_base, diff_base_plan,
+         baseline_path, **params):
     """Scan Terraform in PATHS (directories or files; default: .)."""
     from analyzer.report.formats import FORMATTERS
 
@@ -252,13 +265,14 @@ def scan(paths, output_format, outputs, color, no_color, evidence_dir, diff_base
     for fmt, path in targets:
         try:
             with open(path, "w", encoding="utf-8") as handle:
-                handle.write(FORMATTERS[fmt](report, unknown_mode, False))
+                handle.write(FORMATTERS[fmt](report, unknown_mode, False, **_pretty(fmt, pretty)))
         except OSError as err:
             click.echo(f"error: cannot write {path}: {err.strerror or err}", err=True)
             sys.exit(EXIT_INCOMPLETE)
     stdout_format = output_format if (output_format and not targets) else ("text" if not targets else None)
     if stdout_format:
-        click.echo(FORMATTERS[stdout_format](report, unknown_mode, colour if stdout_format == "text" else False),
+        click.echo(FORMATTERS[stdout_format](report, unknown_mode, colour if stdout_format == "text" else False,
+                                             **_pretty(stdout_format, pretty)),
                    nl=False, color=colour or None)
     elif not params.get("quiet"):
         from analyzer.report.text import summary_lines
@@ -303,6 +317,26 @@ def _diff_against_base(report, paths, prepared, diff_base, diff_base_plan):
     except diffbase.GitError as err:
         raise click.UsageError(f"--diff-base {diff_base}: {err}")
     return diffbase.apply_diff(report, base, f"{diff_base} ({commit[:12]})")
+
+
+def _pretty(fmt: str, pretty: bool) -> dict:
+    return {"pretty": True} if pretty and fmt in ("json", "sarif") else {}
+
+
+def _scoped_environ(values: dict) -> None:
+    saved = {name: os.environ.get(name) for name, value in values.items() if value is not None}
+    for name, value in values.items():
+        if value is not None:
+            os.environ[name] = value
+
+    def restore():
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    click.get_current_context().call_on_close(restore)
 
 
 def _write_evidence(report, directory: str, exit_code: int, unknown_mode: str) -> None:
@@ -370,10 +404,11 @@ def list_rules(output_format, provider, tsc, control, framework, rule_dirs):
     """List rules with their TSC references."""
     import json
 
+    from analyzer.cache import bundled_rules_dir, cached_ruleset
     from analyzer.rules.docs import rules_markdown
-    from analyzer.rules.loader import bundled_rules_dir, load_rules
 
-    rules, problems = load_rules([bundled_rules_dir(), *rule_dirs])
+    ruleset = cached_ruleset([bundled_rules_dir(), *rule_dirs])  # no YAML/schema work when unchanged
+    rules, problems = list(ruleset.rules), ruleset.problems
     from analyzer.rules.select import unknown_selector
 
     for flag, value, kind in (("--provider", provider, "provider"), ("--tsc", tsc, "TSC criterion"),

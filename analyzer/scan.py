@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import gc
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass, replace
 
@@ -22,6 +24,7 @@ from analyzer.provider_configs import provider_resources
 from analyzer.rules.coverage import not_checked
 from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
 from analyzer.rules.loader import RuleSet, default_rule_dirs, load_ruleset
+from analyzer.rootcache import Session, summarize
 from analyzer.rules.select import select_rules
 from analyzer.suppress import exception_decision, inline_decision, stale_suppressions
 
@@ -93,8 +96,8 @@ def root_modules(paths, cache: ParseCache, exclude=()) -> tuple[list, set]:
     directories = sorted(set(os.path.normpath(d) for d in directories))
     cache.prefetch(f for d in directories for f in terraform_files_in(d))
     called = set()
-    for directory in directories:
-        called |= _local_module_targets(cache, directory)
+    for directory in directories:  # a rootcache.Session answers from its index, unparsed
+        called |= cache.targets(directory) if hasattr(cache, "targets") else _local_module_targets(cache, directory)
     roots = [d for d in directories if d not in called] or directories
     return roots, target_files
 
@@ -132,25 +135,64 @@ def _plan_scopes(plans, source_dir, project, rules, options, source_root):
                              tuple(results), scope.changes, tuple(problems), plan_input)
 
 
-def _module_scopes(roots, project, rules, options, source_root):
-    for done, root in enumerate(roots):
-        if options.progress is not None:
-            options.progress.step("root modules evaluated", done, len(roots))
-        limits.BUDGET.reset()
-        try:
-            inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
-            problems = list(var_problems)
-            module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
-            resources = tuple(module.instances(_relative(root, source_root)))
-            resources += tuple(provider_resources(module, _relative(root, source_root)))  # provider.aws ...
-            graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
-            problems += _leftover_limits(_anchor(module))
-            results = evaluate_scope(rules, resources, graph, problems)
-        except Exception as err:  # noqa: BLE001 - contained: this root module is reported, the others go on
-            yield _failed_scope(root, source_root, err, "the root module")
-            continue
-        yield EvaluatedScope(_relative(root, source_root), _anchor(module), resources, graph,
-                             tuple(results), problems=tuple(problems))
+def _module_scopes(roots, session, rules, options, source_root):
+    """Each root module evaluated on its own (a fresh Project), reused from the cache when
+    nothing it read changed, the others over --jobs worker processes (analyzer/rootcache.py)."""
+    from analyzer.rootcache import evaluate_roots
+
+    def evaluate(root, project):
+        return _scope_data(_evaluate_root(root, project, rules, options, source_root), project)
+
+    if options.progress is not None:
+        options.progress.step("root modules evaluated", 0, len(roots))
+    data = evaluate_roots(session, roots, evaluate, source_root, options.var_files,
+                          session.parse_cache.workers)
+    if options.progress is not None:
+        options.progress.step("root modules evaluated", len(roots), len(roots))
+    return [_from_data(item) for item in data], [p for item in data for p in item.project_problems]
+
+
+def _evaluate_root(root, project, rules, options, source_root) -> EvaluatedScope:
+    limits.BUDGET.reset()
+    try:
+        inputs, var_problems = root_variables(root, options.var_files, options.cli_vars, options.environ)
+        problems = list(var_problems)
+        module = ModuleInstance(project, root, inputs={k: (lambda v=v: v) for k, v in inputs.items()})
+        resources = tuple(module.instances(_relative(root, source_root)))
+        resources += tuple(provider_resources(module, _relative(root, source_root)))  # provider.aws ...
+        graph = build_graph(resources, narrow_edges(all_instance_edges(module), resources))
+        problems += _leftover_limits(_anchor(module))
+        results = evaluate_scope(rules, resources, graph, problems)
+    except Exception as err:  # noqa: BLE001 - contained: this root module is reported, the others go on
+        return _failed_scope(root, source_root, err, "the root module")
+    return EvaluatedScope(_relative(root, source_root), _anchor(module), resources, graph,
+                          tuple(results), problems=tuple(problems))
+
+
+def _scope_data(scope: EvaluatedScope, project):
+    from analyzer.rootcache import ScopeData
+
+    edges = tuple((source, attribute, target) for source, target, data in scope.graph.edges(data=True)
+                  for attribute in sorted(data["attributes"]))
+    return ScopeData(scope.name, scope.anchor, scope.resources, edges, scope.results, scope.problems,
+                     tuple(project.problems))
+
+
+def _from_data(data) -> EvaluatedScope:
+    return EvaluatedScope(data.name, data.anchor, data.resources, build_graph(data.resources, data.edges),
+                          data.results, problems=data.problems)
+
+
+def _cache_key(paths, plans, source_root, options, ruleset, rules) -> tuple:
+    """Everything besides the files that decides a root's evaluated scope (analyzer/rootcache.py)."""
+    environ = os.environ if options.environ is None else options.environ
+    return (sorted(os.path.abspath(p) for p in paths), sorted(os.path.abspath(p) for p in plans), source_root,
+            sorted((k, v) for k, v in environ.items() if k.startswith("TF_VAR_")),
+            [os.path.abspath(p) for p in options.var_files], list(options.cli_vars),
+            {name: getattr(limits, name) for name in sorted(vars(limits)) if name.isupper()
+             and isinstance(getattr(limits, name), int)},
+            ruleset.digest, [rule.id for rule in rules], options.changed_only, options.account_scope,
+            list(options.exclude), options.exact_roots)
 
 
 def _leftover_limits(anchor: Location) -> list:
@@ -171,8 +213,24 @@ def _failed_scope(path, source_root, err, what) -> EvaluatedScope:
 def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = None) -> Report:
     """Scan ``paths``. ``ruleset`` is loaded from ``options`` when not given; callers that scan
     many times (tests, the pre-commit hook over several roots) load it once and pass it."""
-    with limits.deeper_recursion():
+    with limits.deeper_recursion(), scan_gc():
         return _scan(paths, options, ruleset)
+
+
+@contextmanager
+def scan_gc():
+    """A scan allocates millions of small, long-lived objects (expression trees, values,
+    results): Python's default cyclic-GC thresholds re-traverse them over and over (37-46 %
+    of a scan, measured in docs/performance.md). Freeze what exists (imports, the ruleset)
+    and collect rarely; garbage cycles are still collected, so memory stays bounded."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
 
 
 def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
@@ -195,19 +253,27 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
     ignored = [p for p in paths if os.path.isfile(p) and not is_terraform_file(p)
                and not p.endswith((".tfvars", ".tfvars.json"))]
     paths = [p for p in paths if p not in ignored]
+    session = Session(cache, _cache_key(paths, plans, source_root, options, ruleset, rules))
     if options.exact_roots:
         roots, target_files = sorted(os.path.normpath(os.path.abspath(p)) for p in paths), set()
     else:
-        roots, target_files = root_modules(paths, cache, options.exclude) if paths else ([], set())
+        roots, target_files = root_modules(paths, session, options.exclude) if paths else ([], set())
     scopes = list(_plan_scopes(plans, plan_sources, project, rules, options, source_root))
-    scopes += list(_module_scopes(roots, project, rules, options, source_root))
+    module_scopes, root_problems = _module_scopes(roots, session, rules, options, source_root)
+    scopes += module_scopes
+    session.save()
     results = group_callers(scopes)
     account_problems: list = []
     if not options.changed_only:  # a change review judges the changed resources, not the account
         results.extend(_account_results(rules, scopes, options.account_scope, account_problems))
-    files = cache.all_files()
+    # Every file of the scan, by path: a parsed file or its cached summary (same fields used).
+    for parsed in cache.all_files():  # plans' sources, files the roots did not reach
+        if os.path.normpath(parsed.path) not in session.summaries:
+            session.summaries[os.path.normpath(parsed.path)] = summarize(parsed)
+    files = session.all_summaries()
     problems = list(rule_problems) + [p for scope in scopes for p in scope.problems] + account_problems
-    problems += [p for parsed in files for p in parsed.problems] + project.problems
+    problems += [p for parsed in files for p in parsed.problems]
+    problems += list(dict.fromkeys(project.problems + root_problems))  # a shared module's, once
     problems += [Problem(path, 1, "not a Terraform file (.tf, .tf.json, .tfvars) or plan: not scanned",
                          "non-terraform") for path in ignored]
     if not scopes and not ignored:
@@ -217,7 +283,8 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
         results = [r for r in results if os.path.normpath(os.path.abspath(r.location.path)) in target_files
                    or r.subject is Subject.ACCOUNT]
     # From here on every path is relative to the source root, as the Report shows them.
-    results = [_relative_result(r, source_root) for r in results]
+    memo: dict = {}
+    results = [_relative_result(r, source_root, memo) for r in results]
     suppressions = [] if options.forbid_inline_ignores else [
         replace(s, path=_relative(s.path, source_root)) for f in files for s in f.suppressions]
     results, suppression_problems = _apply_suppressions(results, suppressions, options, today)
@@ -255,7 +322,7 @@ def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
                                                   r.location.path)) in target_files])),
         change_set=tuple(c for scope in scopes for c in scope.changes),
         ruleset_digest=ruleset.digest,
-        resources=tuple(_relative_resource(r, source_root) for scope in scopes for r in scope.resources),
+        resources=tuple(_relative_resource(r, source_root, memo) for scope in scopes for r in scope.resources),
         edges=tuple((source, attribute, target) for scope in scopes
                     for source, target, data in scope.graph.edges(data=True) for attribute in sorted(data["attributes"])),
     )
@@ -312,14 +379,32 @@ def _relative(path: str, root: str) -> str:
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
-def _relative_resource(resource, root):
-    return replace(resource, location=replace(resource.location, path=_relative(resource.location.path, root)))
+def _relative_location(location, root, memo: dict):
+    """Locations are shared by every result of a resource: each is converted once."""
+    converted = memo.get(id(location))
+    if converted is None:
+        converted = memo[id(location)] = (location, Location(_relative(location.path, root), location.start_line,
+                                                             location.end_line))
+    return converted[1]
 
 
-def _relative_result(result, root):
-    return replace(result,
-                   location=replace(result.location, path=_relative(result.location.path, root)),
-                   region=replace(result.region, path=_relative(result.region.path, root)))
+def _with_fields(obj, **changes):
+    """dataclasses.replace for frozen dataclasses without re-running __init__: replace() was
+    0.6 s of a warm 1,000-file scan (two per result)."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+def _relative_resource(resource, root, memo=None):
+    return _with_fields(resource, location=_relative_location(resource.location, root, {} if memo is None else memo))
+
+
+def _relative_result(result, root, memo=None):
+    memo = {} if memo is None else memo
+    return _with_fields(result, location=_relative_location(result.location, root, memo),
+                        region=_relative_location(result.region, root, memo))
 
 
 def _apply_suppressions(results, suppressions, options, today):

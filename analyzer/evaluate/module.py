@@ -246,6 +246,9 @@ class ModuleInstance:
     def read_file(self, path: str) -> str:
         candidate = path if os.path.isabs(path) else os.path.join(self.root_dir, path)
         real = os.path.realpath(candidate)
+        note_read = getattr(self.project.cache, "note_read", None)  # incremental scans: a dependency
+        if note_read is not None:
+            note_read(real)
         if not (real == self.project.scan_root or real.startswith(self.project.scan_root + os.sep)):
             raise EvalError(f"file {path!r} is outside the scanned directory")
         if not os.path.isfile(real):  # a directory, FIFO or device: reading could hang

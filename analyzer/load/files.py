@@ -34,24 +34,34 @@ def is_override_file(path: str) -> bool:
 
 def parse_file(path: str) -> ParsedFile:
     """One file -> ParsedFile. Never raises for bad content: problems are values."""
-    try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            return ParsedFile(path, "", (), (Problem(path, 1, "file too large to analyze", "read-error"),))
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as err:
-        return ParsedFile(path, "", (), (Problem(path, 1, f"cannot read file: {err.strerror}", "read-error"),))
-    cached = _cache_path(path, data)
-    if cached is not None:
-        try:
-            with open(cached, "rb") as handle:
-                return pickle.load(handle)  # noqa: S301 - our own cache, outside the scanned tree
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
-            pass
+    data, cached, hit = read_cached(path)
+    if hit is not None:
+        return hit
+    if isinstance(data, ParsedFile):
+        return data
     parsed = parse_bytes(path, data)
     if cached is not None:
         _store(cached, parsed)
     return parsed
+
+
+def read_cached(path: str):
+    """(bytes or a read-error ParsedFile, cache entry path, cached ParsedFile or None)."""
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            return ParsedFile(path, "", (), (Problem(path, 1, "file too large to analyze", "read-error"),)), None, None
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        return ParsedFile(path, "", (), (Problem(path, 1, f"cannot read file: {err.strerror}", "read-error"),)), None, None
+    cached = _cache_path(path, data)
+    if cached is not None:
+        try:
+            with open(cached, "rb") as handle:
+                return data, cached, pickle.load(handle)  # noqa: S301 - our own cache, outside the scanned tree
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            pass
+    return data, cached, None
 
 
 def cache_directory() -> str | None:
@@ -225,42 +235,42 @@ def read_modules_manifest(root_dir: str) -> dict:
 PARALLEL_MIN_FILES = 24  # below this, starting worker processes costs more than it saves
 
 
-def _parse_many(paths: list) -> list:
-    return [parse_file(path) for path in paths]
-
-
 class ParseCache:
     """Parses each file at most once per scan (a module called twice is parsed once)."""
 
     def __init__(self, workers: int | None = None):
         self._files: dict[str, ParsedFile] = {}
-        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        from analyzer.parallel import available_jobs
+
+        self.workers = workers if workers is not None else available_jobs()
 
     def prefetch(self, paths) -> None:
-        """Parse many files up front, over several processes when it pays off.
+        """Parse many files up front, the cache misses over several processes when it pays off.
 
-        Parsing is a pure function of the file (ParsedFile is plain, picklable data), so the
-        results are identical to parsing one by one; only the wall time changes.
+        Cache hits are loaded here, never in a worker (a worker would unpickle and re-pickle
+        them); misses go to the pool largest first. Parsing is a pure function of the file
+        (ParsedFile is plain, picklable data), so the results are identical to parsing one by
+        one; only the wall time changes.
         """
         todo = sorted({os.path.normpath(p) for p in paths} - set(self._files))
-        if len(todo) < PARALLEL_MIN_FILES or self.workers < 2:
-            for path in todo:
+        misses = []
+        for path in todo:
+            data, _, hit = read_cached(path)
+            if hit is not None:
+                self._files[path] = hit
+            elif isinstance(data, ParsedFile):
+                self._files[path] = data
+            else:
+                misses.append((len(data), path))
+        if len(misses) < PARALLEL_MIN_FILES or self.workers < 2:
+            for _, path in misses:
                 self.file(path)
             return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from analyzer.parallel import run_parallel
 
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        chunks = [todo[i::self.workers * 4] for i in range(self.workers * 4)]
-        try:
-            with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
-                for parsed_chunk in pool.map(_parse_many, chunks):
-                    for parsed in parsed_chunk:
-                        self._files[os.path.normpath(parsed.path)] = parsed
-        except (OSError, RuntimeError):  # no process support here: parse serially
-            for path in todo:
-                self.file(path)
+        ordered = [path for _, path in sorted(misses, key=lambda item: (-item[0], item[1]))]
+        for path, parsed in zip(ordered, run_parallel(parse_file, ordered, self.workers, chunksize=4)):
+            self._files[path] = parsed
 
     def file(self, path: str) -> ParsedFile:
         key = os.path.normpath(path)

@@ -1,24 +1,20 @@
 #!/usr/bin/env python3
-"""Benchmark: generate a synthetic Terraform estate and time a full scan.
+"""Synthetic Terraform estates for bench/run.py (not a test).
 
-    python scripts/benchmark.py [--modules 200] [--keep DIR]
+    python bench/generate.py estate DIR --files 1000     # N/2 root modules, each with a local module
+    python bench/generate.py module DIR --resources 8000 # one module, N resources in one file
 
-Each generated root module has ~12 resources of the kinds the rules look at (S3 with split
-resources, security groups with dynamic blocks, RDS, CloudTrail, IAM, a local module called
-with for_each), so the number exercises parsing, evaluation, graph building and every rule.
-Prints files, bytes, resources, results and wall time per stage; record results in
-docs/performance.md.
+An estate root module has ~12 resources of the kinds the rules look at: S3 with split
+resources, a security group with a dynamic block, RDS with count, CloudTrail, IAM policies
+built with jsonencode, and a local module called with for_each. The single-module shape is
+N/4 S3 buckets, each with split versioning, public-access-block and encryption resources,
+which is what makes `related` rules quadratic when they are not indexed.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import shutil
-import tempfile
-import sys
-import time
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 MODULE = '''
 variable "name" {{ type = string }}
@@ -97,9 +93,33 @@ resource "aws_iam_policy" "p" {{
 '''
 
 
-def generate(target: str, modules: int) -> None:
-    for index in range(modules):
-        root = os.path.join(target, f"svc{index:04d}")
+
+BUCKET = '''
+resource "aws_s3_bucket" "b{i}" {{ bucket = "bucket-{i}" }}
+resource "aws_s3_bucket_versioning" "b{i}" {{
+  bucket = aws_s3_bucket.b{i}.id
+  versioning_configuration {{ status = "{status}" }}
+}}
+resource "aws_s3_bucket_public_access_block" "b{i}" {{
+  bucket                  = aws_s3_bucket.b{i}.bucket
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = {flag}
+}}
+resource "aws_s3_bucket_server_side_encryption_configuration" "b{i}" {{
+  bucket = aws_s3_bucket.b{i}.id
+  rule {{
+    apply_server_side_encryption_by_default {{ sse_algorithm = "aws:kms" }}
+  }}
+}}
+'''
+
+
+def estate(target: str, files: int) -> None:
+    """``files`` .tf files: files/2 root modules, each main.tf plus storage/main.tf."""
+    for index in range(max(1, files // 2)):
+        root = os.path.join(target, f"svc{index:05d}")
         os.makedirs(os.path.join(root, "storage"))
         flag = "true" if index % 3 else "false"
         with open(os.path.join(root, "main.tf"), "w", encoding="utf-8") as handle:
@@ -108,35 +128,32 @@ def generate(target: str, modules: int) -> None:
             handle.write(MODULE.format(flag=flag))
 
 
+def single_module(target: str, resources: int) -> None:
+    """One root module with ``resources`` resources (resources/4 buckets x 4) in one file."""
+    os.makedirs(target)
+    with open(os.path.join(target, "main.tf"), "w", encoding="utf-8") as handle:
+        for i in range(max(1, resources // 4)):
+            handle.write(BUCKET.format(i=i, status="Enabled" if i % 2 else "Suspended",
+                                       flag="true" if i % 3 else "false"))
+
+
+def fresh(target: str) -> None:
+    if os.path.exists(target):
+        shutil.rmtree(target)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--modules", type=int, default=200)
-    parser.add_argument("--keep", help="generate into this directory and keep it")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("shape", choices=["estate", "module"])
+    parser.add_argument("target")
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--resources", type=int, default=8000)
     args = parser.parse_args()
-    target = args.keep or tempfile.mkdtemp(prefix="tfattest-bench-")
-    if args.keep and os.path.exists(target):
-        shutil.rmtree(target)
-    generate(target, args.modules)
-    files = [os.path.join(d, f) for d, _, fs in os.walk(target) for f in fs]
-    size = sum(os.path.getsize(f) for f in files)
-
-    start = time.perf_counter()
-    from analyzer.scan import ScanOptions, scan  # import time is part of the user's wait
-    imported = time.perf_counter()
-    report = scan([target], ScanOptions(environ={}))
-    scanned = time.perf_counter()
-    from analyzer.report.sarif import render
-    render(report)
-    rendered = time.perf_counter()
-
-    print(f"corpus: {args.modules} root modules, {len(files)} files, {size / 1024:.0f} KiB, "
-          f"{report.resource_count} resources, {len(report.rules)} rules, {len(report.results)} results")
-    print(f"import {imported - start:.2f}s  scan {scanned - imported:.2f}s  sarif {rendered - scanned:.2f}s  "
-          f"total {rendered - start:.2f}s  ({size / 1024 / (scanned - imported):.0f} KiB/s)")
-    if report.problems:
-        print(f"problems: {len(report.problems)} (first: {report.problems[0]})")
-    if not args.keep:
-        shutil.rmtree(target)
+    fresh(args.target)
+    if args.shape == "estate":
+        estate(args.target, args.files)
+    else:
+        single_module(args.target, args.resources)
 
 
 if __name__ == "__main__":
