@@ -5,6 +5,7 @@ from analyzer.rules.operators import OPERATORS
 
 ROWS = [
     ("equals", True, True, True), ("equals", "true", True, True), ("equals", 1, True, False),
+    ("equals", 1.2, "1.2", True), ("in", 1.2, ["1.2"], True), ("equals", 12, "1.2", False),
     ("not_equals", "a", "b", True),
     ("in", "TLSv1.2", ["TLSv1.2", "TLSv1.3"], True), ("not_in", "HTTP", ["HTTPS"], True),
     ("contains", ["0.0.0.0/0"], "0.0.0.0/0", True), ("contains", "abc", "b", True),

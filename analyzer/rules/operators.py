@@ -17,6 +17,11 @@ def _coerce(actual, expected):
             return float(actual)
         except ValueError:
             return actual
+    if isinstance(expected, str) and isinstance(actual, (int, float)) and not isinstance(actual, bool):
+        # minimum_tls_version = 1.2 where the schema says string: Terraform sends "1.2"
+        from analyzer.values import to_terraform_string
+
+        return to_terraform_string(actual)
     return actual
 
 
