@@ -17,6 +17,8 @@ import os
 import pickle
 from dataclasses import dataclass
 
+from analyzer.rules.locations import bundled_rules_dir  # noqa: F401 - re-exported for the CLI
+
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 CACHE_FORMAT = b"tfattest-cache-3"
 MAX_ENTRY_BYTES = 512 * 1024 * 1024  # an entry larger than this is not written (bounded size)
@@ -148,12 +150,6 @@ def rules_digest(directories) -> bytes:
             except OSError:
                 digest.update(b"unreadable")
     return digest.digest()
-
-
-def bundled_rules_dir() -> str:
-    """loader.bundled_rules_dir() without importing the loader (and its predicates)."""
-    installed = os.path.join(PACKAGE, "rulesets")
-    return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(PACKAGE), "rulesets")
 
 
 def cached_ruleset(directories):

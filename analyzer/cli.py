@@ -106,7 +106,7 @@ def prepare_scan(paths, params: dict) -> dict:
     from analyzer.config import line_of_value, load_config
     from analyzer.evaluate import limits
     from analyzer.model import Problem
-    from analyzer.rules.loader import default_rule_dirs
+    from analyzer.rules.locations import default_rule_dirs
     from analyzer.rules.select import split_selectors
     from analyzer.scan import ScanOptions
 

@@ -23,7 +23,7 @@ from analyzer.plan_scan import plan_scope
 from analyzer.provider_configs import provider_resources
 from analyzer.rules.coverage import not_checked
 from analyzer.rules.engine import evaluate_account_rules, evaluate_scope
-from analyzer.rules.loader import RuleSet, default_rule_dirs, load_ruleset
+from analyzer.rules.locations import default_rule_dirs
 from analyzer.rootcache import Session, summarize
 from analyzer.rules.select import select_rules
 from analyzer.suppress import exception_decision, inline_decision, stale_suppressions
@@ -210,7 +210,7 @@ def _failed_scope(path, source_root, err, what) -> EvaluatedScope:
                           problems=(internal_problem(err, path, 1, f"{what} {_relative(path, source_root)}"),))
 
 
-def scan(paths, options: ScanOptions = ScanOptions(), ruleset: RuleSet | None = None) -> Report:
+def scan(paths, options: ScanOptions = ScanOptions(), ruleset=None) -> Report:
     """Scan ``paths``. ``ruleset`` is loaded from ``options`` when not given; callers that scan
     many times (tests, the pre-commit hook over several roots) load it once and pass it."""
     with limits.deeper_recursion(), scan_gc():
@@ -233,12 +233,14 @@ def scan_gc():
         gc.unfreeze()
 
 
-def _scan(paths, options: ScanOptions, ruleset: RuleSet | None) -> Report:
+def _scan(paths, options: ScanOptions, ruleset) -> Report:
     paths = list(paths)
     started = _dt.datetime.now(_dt.timezone.utc)
     today = options.today or started.date()
     if ruleset is None:
-        ruleset = load_ruleset(default_rule_dirs(options.rule_dirs, options.bundled_rules))
+        from analyzer.cache import cached_ruleset
+
+        ruleset = cached_ruleset(default_rule_dirs(options.rule_dirs, options.bundled_rules))
     rule_problems = ruleset.problems
     rules = select_rules(ruleset.rules, options.only, options.skip, options.enable)
     cache = ParseCache()

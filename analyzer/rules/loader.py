@@ -31,14 +31,6 @@ def rule_schema() -> dict:
         return json.load(handle)
 
 
-def bundled_rules_dir() -> str:
-    """rulesets/ as installed in the wheel (analyzer/rulesets), else the source checkout's."""
-    installed = os.path.join(os.path.dirname(_HERE), "rulesets")
-    if os.path.isdir(installed):
-        return installed
-    return os.path.join(os.path.dirname(os.path.dirname(_HERE)), "rulesets")
-
-
 def rule_files(directory: str) -> list[str]:
     found = []
     for current, dirs, files in os.walk(directory):
@@ -79,10 +71,6 @@ def load_ruleset(directories) -> RuleSet:
             _LOADED.clear()
         _LOADED[key] = RuleSet(rules, problems, digest.hexdigest())
     return _LOADED[key]
-
-
-def default_rule_dirs(rule_dirs=(), bundled: bool = True) -> list:
-    return ([bundled_rules_dir()] if bundled else []) + list(rule_dirs)
 
 
 def load_rules(directories) -> tuple[tuple, tuple]:
