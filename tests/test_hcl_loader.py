@@ -75,3 +75,11 @@ def test_tf_json_blocks_and_attributes_have_their_own_lines():
     (block,) = blocks
     assert (block.location.start_line, block.location.end_line) == (4, 7)
     assert block.attributes["encrypted"].location.start_line == 6
+
+
+def test_brackets_in_a_heredoc_body_do_not_count_toward_the_nesting_cap():
+    from analyzer.load.files import nesting_problem
+
+    heredoc = 'resource "x" "y" {\n  policy = <<POLICY\n' + "{" * 150 + "\nPOLICY\n}\n"
+    assert nesting_problem(heredoc, "h.tf") is None
+    assert nesting_problem("x = " + "[" * 150 + "]" * 150, "d.tf").line == 1

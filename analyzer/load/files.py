@@ -140,45 +140,18 @@ def parse_bytes(path: str, data: bytes) -> ParsedFile:
     return ParsedFile(path, digest, blocks, problems, parse_suppressions(text, path))
 
 
-_OPENERS, _CLOSERS = frozenset("([{"), frozenset(")]}")
-
-
 def nesting_problem(text: str, path: str) -> Problem | None:
     """A file nested deeper than limits.MAX_EXPRESSION_DEPTH brackets is not parsed (the parser
     and evaluator recurse per level): a limit-exceeded Problem at the line where the cap is
-    crossed. Brackets inside one-line strings and comments do not count."""
+    crossed. Brackets inside strings, comments and heredoc bodies do not count."""
     from analyzer.limits import MAX_EXPRESSION_DEPTH
+    from analyzer.load.brackets import first_too_deep
 
-    if text.count("(") + text.count("[") + text.count("{") <= MAX_EXPRESSION_DEPTH:
+    line = first_too_deep(text, MAX_EXPRESSION_DEPTH)
+    if line is None:
         return None
-    depth, line, in_string, escaped, comment = 0, 1, False, False, False
-    for char in text:
-        if char == "\n":
-            line, in_string, escaped, comment = line + 1, False, False, False
-            continue
-        if comment:
-            continue
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string = True
-        elif char == "#":
-            comment = True
-        elif char in _OPENERS:
-            depth += 1
-            if depth > MAX_EXPRESSION_DEPTH:
-                return Problem(path, line, f"brackets nested more than {MAX_EXPRESSION_DEPTH} levels deep "
-                                           "(TFATTEST_MAX_EXPRESSION_DEPTH); the file is not analyzed",
-                               "limit-exceeded")
-        elif char in _CLOSERS:
-            depth = max(0, depth - 1)
-    return None
+    return Problem(path, line, f"brackets nested more than {MAX_EXPRESSION_DEPTH} levels deep "
+                               "(TFATTEST_MAX_EXPRESSION_DEPTH); the file is not analyzed", "limit-exceeded")
 
 
 def terraform_files_in(directory: str) -> list[str]:

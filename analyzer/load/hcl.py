@@ -20,6 +20,7 @@ from lark.exceptions import LarkError, UnexpectedInput
 
 from analyzer import expr as E
 from analyzer.load import template as _template
+from analyzer.load.brackets import CLOSING, HEREDOC_OPEN, unclosed_bracket
 from analyzer.model import Attribute, Block, Location, Problem
 
 _PRECEDENCE = {
@@ -52,7 +53,7 @@ class HclSyntaxError(Exception):
         self.line = line
 
 
-_HEREDOC_OPEN = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9._-]*)[ \t]*$")
+_HEREDOC_OPEN = HEREDOC_OPEN
 
 
 def normalize_heredocs(text: str) -> str:
@@ -134,12 +135,12 @@ def _syntax_problem(err: UnexpectedInput, path: str, text: str = "") -> Problem:
     column = getattr(err, "column", 0)
     token = getattr(err, "token", None)
     at_end = token is not None and getattr(token, "type", "") == "$END"
-    unclosed = _unclosed_bracket(text) if text else None
+    unclosed = unclosed_bracket(text) if text else None
     if unclosed is not None and (at_end or unclosed[0] <= line):
         opened, bracket = unclosed
         what = "block or object" if bracket == "{" else "list or index" if bracket == "[" else "parenthesis"
         return Problem(path, opened, f"syntax error: the {what} opened with {bracket!r} at line {opened} is never "
-                                     f"closed (a {_CLOSING[bracket]!r} is missing)")
+                                     f"closed (a {CLOSING[bracket]!r} is missing)")
     lines = text.split("\n") if text else []
     source = lines[line - 1].split("#")[0].rstrip() if 0 < line <= len(lines) else ""
     if line > 1 and source.strip().startswith(("}", "]", ")")) and lines[line - 2].split("#")[0].rstrip():
@@ -162,50 +163,6 @@ def _syntax_problem(err: UnexpectedInput, path: str, text: str = "") -> Problem:
     else:
         what = _short(err)
     return Problem(path, line, f"syntax error at line {line}, column {column}: {what}")
-
-
-_CLOSING = {"{": "}", "[": "]", "(": ")"}
-
-
-def _unclosed_bracket(text: str) -> tuple[int, str] | None:
-    """(line, bracket) of the first bracket that is never closed or is closed by the wrong kind,
-    skipping strings, comments and heredoc bodies; None when the brackets balance."""
-    stack: list = []
-    heredoc = None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if heredoc is not None:
-            if line.strip() == heredoc:
-                heredoc = None
-            continue
-        in_string, escaped = False, False
-        for position, char in enumerate(line):
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == '"':
-                    in_string = False
-            elif char == '"':
-                in_string = True
-            elif char == "#" or line.startswith("//", position):
-                break
-            elif char in _CLOSING:
-                stack.append((number, char, len(line) - len(line.lstrip())))
-            elif char in ")]}":
-                if not stack:
-                    continue  # a stray closer: the parser's own message says where
-                opened, bracket, indent = stack[-1]
-                starts_line = not line[:position].strip()
-                # A closer of the wrong kind, or one that starts a line indented less than the
-                # line that opened the bracket: that bracket was left open (`x = {a = 1` ... `}`).
-                if _CLOSING[bracket] != char or (starts_line and position < indent):
-                    return opened, bracket
-                stack.pop()
-        match = _HEREDOC_OPEN.search(line)
-        if match and not in_string:
-            heredoc = match.group(1)
-    return stack[0][:2] if stack else None
 
 
 def _short(err: Exception) -> str:
