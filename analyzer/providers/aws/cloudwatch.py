@@ -357,8 +357,17 @@ def metric_filter_alarmed(ctx, args: dict) -> Verdict:
     return Verdict(False, "metric_transformation", f"no aws_cloudwatch_metric_alarm on metric {name!r}")
 
 
-def _group_names_of_trails(ctx) -> tuple[set, set, bool]:
-    """(log group names, log group addresses, unknown?) that CloudTrail trails in scope deliver to."""
+def _group_names_of_trails(ctx) -> tuple[frozenset, frozenset, bool]:
+    """(log group names, log group addresses, unknown?) that CloudTrail trails in scope deliver to.
+    The same for every metric filter of the scope: computed once and cached on the graph."""
+    cache = ctx.graph.graph if ctx.graph is not None else {}
+    if "aws_trail_log_groups" not in cache:
+        names, addresses, unknown = _scan_trails(ctx)
+        cache["aws_trail_log_groups"] = (frozenset(names), frozenset(addresses), unknown)
+    return cache["aws_trail_log_groups"]
+
+
+def _scan_trails(ctx) -> tuple[set, set, bool]:
     names, addresses, unknown = set(), set(), False
     for trail in ctx.by_type.get("aws_cloudtrail", ()):
         arn = trail.values.get("cloud_watch_logs_group_arn")
