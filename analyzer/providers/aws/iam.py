@@ -118,13 +118,6 @@ def _refers(ctx, other, attr: str, addresses: set, names: set) -> Answer:
     return Answer(False, "")
 
 
-def _candidates(ctx, types) -> list:
-    found = []
-    for type_name in types:
-        found.extend(ctx.by_type.get(type_name, ()))
-    return found
-
-
 def _scope_cache(ctx) -> dict:
     """Per-scope indexes, cached on the graph like the engine's companion index (none: uncached)."""
     return ctx.graph.graph.setdefault("aws_iam_indexes", {}) if ctx.graph is not None else {}
