@@ -235,3 +235,22 @@ def test_console_user_mfa_policy_by_name(tmp_path, policies, attachment_user, va
     verdict = PREDICATES["aws.console_user_mfa_enforced"](contexts_["aws_iam_user_login_profile.lp"], {})
     assert verdict.value is value
     assert evidence in verdict.evidence
+
+
+def test_index_inherited_by_a_composed_graph_is_not_reused(tmp_path):
+    """The account scope's graph is networkx.compose_all of the root modules' graphs, which copies
+    their graph attributes: an index built for one root module must be rebuilt for the whole scan."""
+    import networkx as nx
+
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    with_target = contexts(tmp_path / "b", event_target("t1", '"r"'))
+    with_rule = contexts(tmp_path / "a", event_rule("r"))
+    rule_ctx = with_rule["aws_cloudwatch_event_rule.r"]
+    assert PREDICATES["aws.event_rule_has_target"](rule_ctx, {}).value is False  # builds the index of "a"
+    target_ctx = with_target["aws_cloudwatch_event_target.t1"]
+    graph = nx.compose_all([target_ctx.graph, rule_ctx.graph])  # "a" last: its attributes win
+    assert "aws_event_target_index" in graph.graph
+    by_type = {"aws_cloudwatch_event_rule": [rule_ctx.resource], "aws_cloudwatch_event_target": [target_ctx.resource]}
+    verdict = PREDICATES["aws.event_rule_has_target"](Context(rule_ctx.values, rule_ctx.resource, graph, by_type), {})
+    assert verdict.value is True and "t1" in verdict.evidence

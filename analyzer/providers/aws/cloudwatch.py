@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from analyzer.evaluate.values import Unknown, contains_unknown, values_at
 from analyzer.graph import referenced
+from analyzer.providers.scope_index import scope_index
 from analyzer.rules.verdict import Verdict
 
 # --- the pattern language ----------------------------------------------------------
@@ -291,9 +292,10 @@ def _hashable(value) -> bool:
 def _alarm_index(ctx) -> _AlarmIndex:
     """Built once per scope and cached on the graph (like the engine's companion index): looking
     at every alarm for every metric filter made N filters and M alarms cost O(N*M)."""
-    cache = ctx.graph.graph if ctx.graph is not None else {}
-    if "aws_metric_alarm_index" in cache:
-        return cache["aws_metric_alarm_index"]
+    return scope_index(ctx, "aws_metric_alarm_index", lambda: _build_alarm_index(ctx))
+
+
+def _build_alarm_index(ctx) -> _AlarmIndex:
     alarms = tuple(ctx.by_type.get("aws_cloudwatch_metric_alarm", ()))
     by_reference: dict = {}
     by_name: dict = {}
@@ -309,9 +311,7 @@ def _alarm_index(ctx) -> _AlarmIndex:
         if any(isinstance(metric_name, Unknown) or not _hashable(metric_name)
                for metric_name, _ in _alarm_metric_pairs(alarm)):
             open_names.append(position)
-    index = _AlarmIndex(alarms, by_reference, by_name, tuple(open_names))
-    cache["aws_metric_alarm_index"] = index
-    return index
+    return _AlarmIndex(alarms, by_reference, by_name, tuple(open_names))
 
 
 def _alarms_for(ctx, own, name) -> tuple:
@@ -360,11 +360,10 @@ def metric_filter_alarmed(ctx, args: dict) -> Verdict:
 def _group_names_of_trails(ctx) -> tuple[frozenset, frozenset, bool]:
     """(log group names, log group addresses, unknown?) that CloudTrail trails in scope deliver to.
     The same for every metric filter of the scope: computed once and cached on the graph."""
-    cache = ctx.graph.graph if ctx.graph is not None else {}
-    if "aws_trail_log_groups" not in cache:
+    def build():
         names, addresses, unknown = _scan_trails(ctx)
-        cache["aws_trail_log_groups"] = (frozenset(names), frozenset(addresses), unknown)
-    return cache["aws_trail_log_groups"]
+        return frozenset(names), frozenset(addresses), unknown
+    return scope_index(ctx, "aws_trail_log_groups", build)
 
 
 def _scan_trails(ctx) -> tuple[set, set, bool]:
@@ -528,9 +527,10 @@ class _TargetIndex:
 def _target_index(ctx) -> _TargetIndex:
     """Built once per scope and cached on the graph (like the engine's companion index): looking
     at every target for every rule made N rules and M targets cost O(N*M)."""
-    cache = ctx.graph.graph if ctx.graph is not None else {}
-    if "aws_event_target_index" in cache:
-        return cache["aws_event_target_index"]
+    return scope_index(ctx, "aws_event_target_index", lambda: _build_target_index(ctx))
+
+
+def _build_target_index(ctx) -> _TargetIndex:
     targets = tuple(ctx.by_type.get("aws_cloudwatch_event_target", ()))
     by_reference: dict = {}
     by_name: dict = {}
@@ -549,9 +549,7 @@ def _target_index(ctx) -> _TargetIndex:
                 odd_bus.append(position)
         elif isinstance(rule, Unknown):
             unknown_rule = True
-    index = _TargetIndex(targets, by_reference, by_name, tuple(odd_bus), unknown_rule)
-    cache["aws_event_target_index"] = index
-    return index
+    return _TargetIndex(targets, by_reference, by_name, tuple(odd_bus), unknown_rule)
 
 
 def event_rule_has_target(ctx, args: dict) -> Verdict:

@@ -15,6 +15,7 @@ from analyzer.providers.aws.policy import (
 )
 from analyzer.evaluate.values import TemplateParts, Unknown
 from analyzer.model import CheckContext
+from analyzer.providers.scope_index import scope_index
 from analyzer.rules.verdict import Verdict
 
 
@@ -120,7 +121,7 @@ def _refers(ctx, other, attr: str, addresses: set, names: set) -> Answer:
 
 def _scope_cache(ctx) -> dict:
     """Per-scope indexes, cached on the graph like the engine's companion index (none: uncached)."""
-    return ctx.graph.graph.setdefault("aws_iam_indexes", {}) if ctx.graph is not None else {}
+    return scope_index(ctx, "aws_iam_indexes", dict)
 
 
 def _by_name(ctx, type_name: str) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from analyzer.evaluate.values import TemplateParts, Unknown
+from analyzer.providers.scope_index import scope_index
 from analyzer.rules.verdict import Verdict
 
 AWS_MANAGED_ALIAS = re.compile(r"(^|:)alias/aws/", re.IGNORECASE)
@@ -23,17 +24,17 @@ def _data_keys_by_address(ctx) -> dict:
     """Address -> (rank, data.aws_kms_alias / data.aws_kms_key, attribute naming it); rank keeps
     the order of a scan (aliases first, then keys, each in by_type order). Built once per scope
     and cached on the graph (like the engine's companion index), not scanned for every key reference."""
-    graph = getattr(ctx, "graph", None)
-    cache = graph.graph if graph is not None else {}
-    if "aws_kms_data_keys" not in cache:
-        index: dict = {}
-        rank = 0
-        for type_name, attr in _DATA_KEYS:
-            for other in (getattr(ctx, "by_type", None) or {}).get(type_name, ()):
-                index.setdefault(other.address, (rank, other, attr))
-                rank += 1
-        cache["aws_kms_data_keys"] = index
-    return cache["aws_kms_data_keys"]
+    return scope_index(ctx, "aws_kms_data_keys", lambda: _build_data_keys(ctx))
+
+
+def _build_data_keys(ctx) -> dict:
+    index: dict = {}
+    rank = 0
+    for type_name, attr in _DATA_KEYS:
+        for other in (getattr(ctx, "by_type", None) or {}).get(type_name, ()):
+            index.setdefault(other.address, (rank, other, attr))
+            rank += 1
+    return index
 
 
 def _data_alias_name(ctx, value: Unknown):

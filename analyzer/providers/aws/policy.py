@@ -25,6 +25,7 @@ from typing import NamedTuple
 from analyzer import logic
 from analyzer.evaluate.values import TemplateParts, Unknown, values_at
 from analyzer.model import CheckContext
+from analyzer.providers.scope_index import scope_index
 
 POLICY_DOCUMENT = "aws_iam_policy_document"
 _JSON_ATTRS = ("json", "minified_json")
@@ -367,15 +368,13 @@ def _documents_by_origin(ctx) -> dict:
 
     Built once per scope and cached on the graph (like the engine's companion index): a scan of
     every policy document for every policy made N policies and M documents cost O(N*M)."""
-    graph = getattr(ctx, "graph", None)
-    cache = graph.graph if graph is not None else {}
-    if "aws_policy_documents_by_origin" not in cache:
+    def build() -> dict:
         index: dict = {}
         for document in _documents(ctx):
             for suffix in _JSON_ATTRS:
                 index.setdefault(f"{document.address}.{suffix}", document)
-        cache["aws_policy_documents_by_origin"] = index
-    return cache["aws_policy_documents_by_origin"]
+        return index
+    return scope_index(ctx, "aws_policy_documents_by_origin", build)
 
 
 def _document_for_unknown(unknown: Unknown, candidates):

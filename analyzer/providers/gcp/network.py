@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from analyzer.evaluate.values import Unknown, contains_unknown
 from analyzer.graph import referenced
+from analyzer.providers.scope_index import scope_index
 from analyzer.rules.verdict import Verdict
 
 WORLD_CIDRS = ("0.0.0.0/0", "::/0")
@@ -237,9 +238,10 @@ def _deny_index(ctx) -> dict:
 
     Built once per scope and cached on the graph (like the engine's companion index): looking
     at every firewall for every firewall made a scope with N rules cost O(N^2)."""
-    cache = ctx.graph.graph if ctx.graph is not None else {}
-    if "gcp_firewall_deny_index" in cache:
-        return cache["gcp_firewall_deny_index"]
+    return scope_index(ctx, "gcp_firewall_deny_index", lambda: _build_deny_index(ctx))
+
+
+def _build_deny_index(ctx) -> dict:
     index: dict = {}
     for order, other in enumerate(ctx.by_type.get("google_compute_firewall", ())):
         values = other.values
@@ -258,7 +260,6 @@ def _deny_index(ctx) -> dict:
             for source in set(_as_list(ranges)):
                 if isinstance(source, str):
                     index.setdefault((key, source), []).append(entry)
-    cache["gcp_firewall_deny_index"] = index
     return index
 
 
