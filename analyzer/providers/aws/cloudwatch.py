@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from analyzer.evaluate.values import Unknown, contains_unknown, values_at
 from analyzer.graph import referenced
+from analyzer.providers.scope_index import scope_index
 from analyzer.rules.verdict import Verdict
 
 # --- the pattern language ----------------------------------------------------------
@@ -270,6 +271,61 @@ def _notifies(alarm) -> Verdict:
     return Verdict(False, "alarm_actions", f"{alarm.address} has no alarm_actions")
 
 
+@dataclass(frozen=True)
+class _AlarmIndex:
+    """The scope's alarms, indexed so a metric filter looks only at alarms that may watch it."""
+
+    alarms: tuple  # every aws_cloudwatch_metric_alarm, in by_type order
+    by_reference: dict  # address an alarm refers to -> alarm positions
+    by_name: dict  # known metric_name -> alarm positions
+    open_names: tuple  # positions of alarms with a metric_name that is unknown (or not a plain value)
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _alarm_index(ctx) -> _AlarmIndex:
+    """Built once per scope and cached on the graph (like the engine's companion index): looking
+    at every alarm for every metric filter made N filters and M alarms cost O(N*M)."""
+    return scope_index(ctx, "aws_metric_alarm_index", lambda: _build_alarm_index(ctx))
+
+
+def _build_alarm_index(ctx) -> _AlarmIndex:
+    alarms = tuple(ctx.by_type.get("aws_cloudwatch_metric_alarm", ()))
+    by_reference: dict = {}
+    by_name: dict = {}
+    open_names = []
+    for position, alarm in enumerate(alarms):
+        if ctx.graph is not None and alarm.address in ctx.graph:
+            for target in {r.address for r in referenced(ctx.graph, alarm.address)}:
+                by_reference.setdefault(target, []).append(position)
+        names = {metric_name for metric_name, _ in _alarm_metric_pairs(alarm)
+                 if not isinstance(metric_name, Unknown) and _hashable(metric_name)}
+        for metric_name in names:
+            by_name.setdefault(metric_name, []).append(position)
+        if any(isinstance(metric_name, Unknown) or not _hashable(metric_name)
+               for metric_name, _ in _alarm_metric_pairs(alarm)):
+            open_names.append(position)
+    return _AlarmIndex(alarms, by_reference, by_name, tuple(open_names))
+
+
+def _alarms_for(ctx, own, name) -> tuple:
+    """(alarm, linked?) pairs, in by_type order, of the alarms that may watch metric ``name``:
+    those referring to the filter, those on the same metric name, those with an unknown one."""
+    index = _alarm_index(ctx)
+    linked = set(index.by_reference.get(own, ())) if own is not None else set()
+    if isinstance(name, Unknown) or not _hashable(name):
+        positions = range(len(index.alarms))
+    else:
+        positions = sorted(linked | set(index.by_name.get(name, ())) | set(index.open_names))
+    return tuple((index.alarms[p], p in linked) for p in positions)
+
+
 def metric_filter_alarmed(ctx, args: dict) -> Verdict:
     """True when an aws_cloudwatch_metric_alarm watches this filter's metric (same metric name and
     namespace, by value or by reference) and has alarm_actions."""
@@ -277,8 +333,7 @@ def metric_filter_alarmed(ctx, args: dict) -> Verdict:
     namespace = _first(ctx.values, "metric_transformation.namespace")
     own = ctx.resource.address if ctx.resource is not None else None
     verdicts = []
-    for alarm in ctx.by_type.get("aws_cloudwatch_metric_alarm", ()):
-        linked = own is not None and any(r.address == own for r in referenced(ctx.graph, alarm.address))
+    for alarm, linked in _alarms_for(ctx, own, name):
         for metric_name, metric_namespace in _alarm_metric_pairs(alarm):
             if linked:
                 same = True
@@ -302,8 +357,16 @@ def metric_filter_alarmed(ctx, args: dict) -> Verdict:
     return Verdict(False, "metric_transformation", f"no aws_cloudwatch_metric_alarm on metric {name!r}")
 
 
-def _group_names_of_trails(ctx) -> tuple[set, set, bool]:
-    """(log group names, log group addresses, unknown?) that CloudTrail trails in scope deliver to."""
+def _group_names_of_trails(ctx) -> tuple[frozenset, frozenset, bool]:
+    """(log group names, log group addresses, unknown?) that CloudTrail trails in scope deliver to.
+    The same for every metric filter of the scope: computed once and cached on the graph."""
+    def build():
+        names, addresses, unknown = _scan_trails(ctx)
+        return frozenset(names), frozenset(addresses), unknown
+    return scope_index(ctx, "aws_trail_log_groups", build)
+
+
+def _scan_trails(ctx) -> tuple[set, set, bool]:
     names, addresses, unknown = set(), set(), False
     for trail in ctx.by_type.get("aws_cloudtrail", ()):
         arn = trail.values.get("cloud_watch_logs_group_arn")
@@ -450,22 +513,71 @@ def event_rule_matches(ctx, args: dict) -> Verdict:
     return Verdict(True, "event_pattern", "event_pattern matches the required events")
 
 
+@dataclass(frozen=True)
+class _TargetIndex:
+    """The scope's event targets, indexed by the rule they name."""
+
+    targets: tuple  # every aws_cloudwatch_event_target, in by_type order
+    by_reference: dict  # address a target's ``rule`` refers to -> first target position
+    by_name: dict  # (rule name, event bus name) -> first target position
+    odd_bus: tuple  # positions of targets with a literal rule name and an event_bus_name that is no key
+    unknown_rule: bool  # some target's rule is unknown
+
+
+def _target_index(ctx) -> _TargetIndex:
+    """Built once per scope and cached on the graph (like the engine's companion index): looking
+    at every target for every rule made N rules and M targets cost O(N*M)."""
+    return scope_index(ctx, "aws_event_target_index", lambda: _build_target_index(ctx))
+
+
+def _build_target_index(ctx) -> _TargetIndex:
+    targets = tuple(ctx.by_type.get("aws_cloudwatch_event_target", ()))
+    by_reference: dict = {}
+    by_name: dict = {}
+    odd_bus = []
+    unknown_rule = False
+    for position, target in enumerate(targets):
+        rule = target.values.get("rule")
+        if ctx.graph is not None and target.address in ctx.graph:
+            for other in referenced(ctx.graph, target.address, "rule"):
+                by_reference.setdefault(other.address, position)
+        if isinstance(rule, str):
+            bus = target.values.get("event_bus_name", "default")
+            if isinstance(bus, str):
+                by_name.setdefault((rule, bus), position)
+            else:
+                odd_bus.append(position)
+        elif isinstance(rule, Unknown):
+            unknown_rule = True
+    return _TargetIndex(targets, by_reference, by_name, tuple(odd_bus), unknown_rule)
+
+
 def event_rule_has_target(ctx, args: dict) -> Verdict:
     """True when an aws_cloudwatch_event_target sends this rule's events somewhere."""
     own = ctx.resource.address if ctx.resource is not None else None
     name = ctx.values.get("name")
     bus = ctx.values.get("event_bus_name", "default")
-    maybe = False
-    for target in ctx.by_type.get("aws_cloudwatch_event_target", ()):
-        rule = target.values.get("rule")
-        if own is not None and any(r.address == own for r in referenced(ctx.graph, target.address, "rule")):
-            return Verdict(True, "name", f"target {target.address}")
-        if isinstance(rule, str) and isinstance(name, str) and rule == name \
-                and target.values.get("event_bus_name", "default") == bus:
-            return Verdict(True, "name", f"target {target.address}")
-        if isinstance(rule, Unknown):
-            maybe = True
-    if maybe:
+    index = _target_index(ctx)
+    found = []
+    if own is not None and own in index.by_reference:
+        found.append(index.by_reference[own])
+    if isinstance(name, str):
+        if isinstance(bus, str) and (name, bus) in index.by_name:
+            found.append(index.by_name[(name, bus)])
+        for position in index.odd_bus:
+            target = index.targets[position]
+            if target.values.get("rule") == name and target.values.get("event_bus_name", "default") == bus:
+                found.append(position)
+                break
+        if not isinstance(bus, str):
+            # Our bus is not a plain name: compare it with every target naming this rule, as written.
+            for position, target in enumerate(index.targets):
+                if target.values.get("rule") == name and target.values.get("event_bus_name", "default") == bus:
+                    found.append(position)
+                    break
+    if found:
+        return Verdict(True, "name", f"target {index.targets[min(found)].address}")
+    if index.unknown_rule:
         return Verdict(None, "name", "a target with an unknown rule may send this rule's events")
     return Verdict(False, "name", "no aws_cloudwatch_event_target for this rule")
 

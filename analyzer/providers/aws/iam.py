@@ -15,6 +15,7 @@ from analyzer.providers.aws.policy import (
 )
 from analyzer.evaluate.values import TemplateParts, Unknown
 from analyzer.model import CheckContext
+from analyzer.providers.scope_index import scope_index
 from analyzer.rules.verdict import Verdict
 
 
@@ -118,11 +119,67 @@ def _refers(ctx, other, attr: str, addresses: set, names: set) -> Answer:
     return Answer(False, "")
 
 
-def _candidates(ctx, types) -> list:
-    found = []
-    for type_name in types:
-        found.extend(ctx.by_type.get(type_name, ()))
-    return found
+def _scope_cache(ctx) -> dict:
+    """Per-scope indexes, cached on the graph like the engine's companion index (none: uncached)."""
+    return scope_index(ctx, "aws_iam_indexes", dict)
+
+
+def _by_name(ctx, type_name: str) -> dict:
+    """Literal ``name`` -> resources of ``type_name`` with it, in by_type order. A scan of every
+    policy (user, group) per attachment (login profile) made the scope cost O(N*M)."""
+    cache = _scope_cache(ctx)
+    key = ("by_name", type_name)
+    if key not in cache:
+        index: dict = {}
+        for resource in ctx.by_type.get(type_name, ()):
+            name = resource.values.get("name")
+            if isinstance(name, str):
+                index.setdefault(name, []).append(resource)
+        cache[key] = index
+    return cache[key]
+
+
+def _by_address(ctx, type_name: str) -> dict:
+    """Address -> resource of ``type_name``."""
+    cache = _scope_cache(ctx)
+    key = ("by_address", type_name)
+    if key not in cache:
+        cache[key] = {r.address: r for r in ctx.by_type.get(type_name, ())}
+    return cache[key]
+
+
+def _referring(ctx, type_name: str, attr: str, addresses: set, names: set) -> list:
+    """The resources of ``type_name`` for which ``_refers`` may not be False, in by_type order:
+    those whose ``attr`` leads to one of ``addresses`` or names one of ``names``, and those whose
+    ``attr`` is unknown beyond its references (which ``_refers`` answers None whatever we look for)."""
+    cache = _scope_cache(ctx)
+    key = ("referring", type_name, attr)
+    if key not in cache:
+        resources = tuple(ctx.by_type.get(type_name, ()))
+        by_address: dict = {}
+        by_item: dict = {}
+        open_ones = []
+        for position, resource in enumerate(resources):
+            targets = _edge_targets(ctx, resource, attr)
+            for target in targets:
+                by_address.setdefault(target.address, set()).add(position)
+            value = resource.values.get(attr)
+            items = _as_items(value)
+            for item in items:
+                if isinstance(item, str):
+                    by_item.setdefault(item, set()).add(position)
+            unknown = [value] if isinstance(value, Unknown) else [i for i in items if isinstance(i, Unknown)]
+            if unknown and len(targets) < len(unknown):
+                open_ones.append(position)
+        cache[key] = (resources, by_address, by_item, frozenset(open_ones))
+    resources, by_address, by_item, open_ones = cache[key]
+    positions = set(open_ones)
+    for address in addresses:
+        positions |= by_address.get(address, set())
+    for name in names:
+        if isinstance(name, str):
+            positions |= by_item.get(name, set())
+    return [resources[p] for p in sorted(positions)]
 
 
 def _names_of(resources) -> set:
@@ -150,9 +207,8 @@ def _policy_from_arn(ctx, holder) -> Answer:
         if _AWS_MANAGED_POLICY.match(arn):
             return Answer(False, f"{holder.address}: AWS managed policy {arn} does not enforce MFA")
         name = arn.rsplit("/", 1)[-1]
-        for policy in ctx.by_type.get("aws_iam_policy", ()):
-            if policy.values.get("name") == name:
-                return _policy_answer(ctx, holder, policy_for(_at(ctx, policy), "policy"),
+        for policy in _by_name(ctx, "aws_iam_policy").get(name, ())[:1]:
+            return _policy_answer(ctx, holder, policy_for(_at(ctx, policy), "policy"),
                                       f"{holder.address} -> {policy.address}")
         return Answer(None, f"{holder.address}: policy {arn} is not in the scanned code")
     reason = arn.reason if isinstance(arn, Unknown) else "not a managed policy in the scanned code"
@@ -165,19 +221,19 @@ def _attached_answers(ctx, addresses: set, names: set, kind: str) -> list:
                                                if kind == "user" else
                                                ("aws_iam_group_policy", "aws_iam_group_policy_attachment", "groups"))
     answers = []
-    for holder in _candidates(ctx, [inline_type]):
+    for holder in _referring(ctx, inline_type, kind, addresses, names):
         link = _refers(ctx, holder, kind, addresses, names)
         if link.value is not False:
             policy = _policy_answer(ctx, holder, policy_for(_at(ctx, holder), "policy"), holder.address)
             answers.append(policy if link.value else Answer(None if policy.value is not False else False,
                                                             link.evidence))
-    for holder in _candidates(ctx, [attachment_type]):
+    for holder in _referring(ctx, attachment_type, kind, addresses, names):
         link = _refers(ctx, holder, kind, addresses, names)
         if link.value is not False:
             policy = _policy_from_arn(ctx, holder)
             answers.append(policy if link.value else Answer(None if policy.value is not False else False,
                                                             link.evidence))
-    for holder in _candidates(ctx, ["aws_iam_policy_attachment"]):
+    for holder in _referring(ctx, "aws_iam_policy_attachment", list_attr, addresses, names):
         link = _refers(ctx, holder, list_attr, addresses, names)
         if link.value is not False:
             policy = _policy_from_arn(ctx, holder)
@@ -189,7 +245,7 @@ def _attached_answers(ctx, addresses: set, names: set, kind: str) -> list:
 def _groups_of(ctx, addresses: set, names: set):
     """(group addresses, group names, unknown links) of the user's group memberships."""
     group_addresses, group_names, unknown = set(), set(), []
-    for membership in _candidates(ctx, ["aws_iam_user_group_membership"]):
+    for membership in _referring(ctx, "aws_iam_user_group_membership", "user", addresses, names):
         link = _refers(ctx, membership, "user", addresses, names)
         if link.value is None:
             unknown.append(link)
@@ -203,7 +259,7 @@ def _groups_of(ctx, addresses: set, names: set):
         missing = [g for g in items if isinstance(g, Unknown)] or ([groups] if isinstance(groups, Unknown) else [])
         if missing and len(targets) < len(missing):
             unknown.append(Answer(None, f"{membership.address}: groups are unknown ({missing[0].reason})"))
-    for membership in _candidates(ctx, ["aws_iam_group_membership"]):
+    for membership in _referring(ctx, "aws_iam_group_membership", "users", addresses, names):
         link = _refers(ctx, membership, "users", addresses, names)
         if link.value is None:
             unknown.append(link)
@@ -216,9 +272,10 @@ def _groups_of(ctx, addresses: set, names: set):
             group_names.add(group)
         elif not targets:
             unknown.append(Answer(None, f"{membership.address}: group is unknown"))
-    groups = ctx.by_type.get("aws_iam_group", ())
-    group_names |= _names_of([g for g in groups if g.address in group_addresses])
-    group_addresses |= {g.address for g in groups if g.values.get("name") in group_names}
+    groups = _by_address(ctx, "aws_iam_group")
+    group_names |= _names_of([groups[a] for a in group_addresses if a in groups])
+    named = _by_name(ctx, "aws_iam_group")
+    group_addresses |= {g.address for name in group_names for g in named.get(name, ())}
     return group_addresses, group_names, unknown
 
 
@@ -231,8 +288,7 @@ def console_user_mfa_enforced(ctx, args: dict) -> Verdict:
     value = ctx.values.get(attr)
     users = [u for u in _edge_targets(ctx, ctx.resource, attr) if u.type == "aws_iam_user"]
     if isinstance(value, str):
-        users += [u for u in ctx.by_type.get("aws_iam_user", ())
-                  if u.values.get("name") == value and u not in users]
+        users += [u for u in _by_name(ctx, "aws_iam_user").get(value, ()) if u not in users]
     if not users and not isinstance(value, str):
         reason = value.reason if isinstance(value, Unknown) else "not set"
         return Verdict(None, attr, f"the user is unknown ({reason})")

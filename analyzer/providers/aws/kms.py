@@ -11,19 +11,42 @@ from __future__ import annotations
 import re
 
 from analyzer.evaluate.values import TemplateParts, Unknown
+from analyzer.providers.scope_index import scope_index
 from analyzer.rules.verdict import Verdict
 
 AWS_MANAGED_ALIAS = re.compile(r"(^|:)alias/aws/", re.IGNORECASE)
 
 
+_DATA_KEYS = (("data.aws_kms_alias", "name"), ("data.aws_kms_key", "key_id"))
+
+
+def _data_keys_by_address(ctx) -> dict:
+    """Address -> (rank, data.aws_kms_alias / data.aws_kms_key, attribute naming it); rank keeps
+    the order of a scan (aliases first, then keys, each in by_type order). Built once per scope
+    and cached on the graph (like the engine's companion index), not scanned for every key reference."""
+    return scope_index(ctx, "aws_kms_data_keys", lambda: _build_data_keys(ctx))
+
+
+def _build_data_keys(ctx) -> dict:
+    index: dict = {}
+    rank = 0
+    for type_name, attr in _DATA_KEYS:
+        for other in (getattr(ctx, "by_type", None) or {}).get(type_name, ()):
+            index.setdefault(other.address, (rank, other, attr))
+            rank += 1
+    return index
+
+
 def _data_alias_name(ctx, value: Unknown):
     """The ``name`` of the data.aws_kms_alias (or data.aws_kms_key ``key_id``) an unknown comes from."""
     origin = value.origin or ""
-    for type_name, attr in (("data.aws_kms_alias", "name"), ("data.aws_kms_key", "key_id")):
-        for other in (getattr(ctx, "by_type", None) or {}).get(type_name, ()):
-            if origin.startswith(other.address + "."):
-                return other.values.get(attr)
-    return None
+    index = _data_keys_by_address(ctx)
+    # Every address the origin starts with (followed by "."): cut it at each dot.
+    found = [index[origin[:at]] for at, char in enumerate(origin) if char == "." and origin[:at] in index]
+    if not found:
+        return None
+    _, other, attr = min(found, key=lambda entry: entry[0])
+    return other.values.get(attr)
 
 
 def kms_key_customer_managed(ctx, args: dict) -> Verdict:

@@ -25,6 +25,7 @@ from typing import NamedTuple
 from analyzer import logic
 from analyzer.evaluate.values import TemplateParts, Unknown, values_at
 from analyzer.model import CheckContext
+from analyzer.providers.scope_index import scope_index
 
 POLICY_DOCUMENT = "aws_iam_policy_document"
 _JSON_ATTRS = ("json", "minified_json")
@@ -362,6 +363,20 @@ def _linked_documents(ctx, edge_attr: str):
     return linked
 
 
+def _documents_by_origin(ctx) -> dict:
+    """``<document address>.json`` (or ``.minified_json``) -> the first document with that address.
+
+    Built once per scope and cached on the graph (like the engine's companion index): a scan of
+    every policy document for every policy made N policies and M documents cost O(N*M)."""
+    def build() -> dict:
+        index: dict = {}
+        for document in _documents(ctx):
+            for suffix in _JSON_ATTRS:
+                index.setdefault(f"{document.address}.{suffix}", document)
+        return index
+    return scope_index(ctx, "aws_policy_documents_by_origin", build)
+
+
 def _document_for_unknown(unknown: Unknown, candidates):
     """The policy document whose computed ``.json`` this unknown is (from its origin)."""
     for document in candidates:
@@ -375,10 +390,10 @@ def document_policy(document, ctx, seen=frozenset()) -> Policy | Unknown:
     if document.address in seen:
         return Unknown(f"{document.address} merges itself")
     seen = seen | {document.address}
-    candidates = _documents(ctx)
+    by_origin = _documents_by_origin(ctx)
 
     def resolve(unknown):
-        other = _document_for_unknown(unknown, candidates)
+        other = by_origin.get(unknown.origin)
         if other is None:
             return unknown
         return document_policy(other, ctx, seen)
@@ -392,7 +407,9 @@ def _policy_of_value(value, ctx, edge_attr: str):
     if isinstance(value, (str, dict)):
         return parse_policy_json(value)
     if isinstance(value, Unknown):
-        document = _document_for_unknown(value, _linked_documents(ctx, edge_attr) + _documents(ctx))
+        document = _document_for_unknown(value, _linked_documents(ctx, edge_attr))
+        if document is None:
+            document = _documents_by_origin(ctx).get(value.origin)
         if document is not None:
             return document_policy(document, ctx)
         structured = policy_from_partial(value)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from analyzer.evaluate.values import Unknown, contains_unknown
 from analyzer.graph import referenced
+from analyzer.providers.scope_index import scope_index
 from analyzer.rules.verdict import Verdict
 
 WORLD_CIDRS = ("0.0.0.0/0", "::/0")
@@ -222,6 +223,46 @@ def _deny_covers(deny: dict, exposure: Exposure) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _Deny:
+    """A deny rule that may win over an allow rule: known, enabled, INGRESS, with known sources."""
+
+    order: int  # position in by_type, so the first deny found is the one the linear scan found
+    resource: object
+    priority: int
+    targets: frozenset | None
+
+
+def _deny_index(ctx) -> dict:
+    """(network key, source CIDR) -> candidate deny rules of the scope, in by_type order.
+
+    Built once per scope and cached on the graph (like the engine's companion index): looking
+    at every firewall for every firewall made a scope with N rules cost O(N^2)."""
+    return scope_index(ctx, "gcp_firewall_deny_index", lambda: _build_deny_index(ctx))
+
+
+def _build_deny_index(ctx) -> dict:
+    index: dict = {}
+    for order, other in enumerate(ctx.by_type.get("google_compute_firewall", ())):
+        values = other.values
+        if other.exists is not True or not values.get("deny"):
+            continue
+        if contains_unknown(values.get("deny")) or _flag(values, "disabled") is not False \
+                or _is_ingress(values) is not True:
+            continue
+        priority = _priority(values)
+        ranges = values.get("source_ranges")
+        if priority is None or contains_unknown(ranges):
+            continue
+        # Sources are OR-ed: extra source tags/accounts only widen the deny; it still covers the CIDR.
+        entry = _Deny(order, other, priority, _targets(values))
+        for key in _network_keys(ctx, other):
+            for source in set(_as_list(ranges)):
+                if isinstance(source, str):
+                    index.setdefault((key, source), []).append(entry)
+    return index
+
+
 def _winning_deny(ctx, exposure: Exposure):
     """A deny rule that provably blocks ``exposure`` before our allow rule, or None."""
     resource = ctx.resource
@@ -233,29 +274,20 @@ def _winning_deny(ctx, exposure: Exposure):
     if not ours or priority is None or targets is None:
         return None
     source = exposure.source.split(" ", 1)[0]
-    for other in ctx.by_type.get("google_compute_firewall", ()):
-        values = other.values
-        if other.address == resource.address or other.exists is not True or not values.get("deny"):
+    index = _deny_index(ctx)
+    candidates = {}
+    for key in ours:
+        for entry in index.get((key, source), ()):
+            candidates[entry.order] = entry
+    for order in sorted(candidates):
+        entry = candidates[order]
+        if entry.resource.address == resource.address or entry.priority > priority:
             continue
-        if contains_unknown(values.get("deny")) or _flag(values, "disabled") is not False \
-                or _is_ingress(values) is not True:
-            continue
-        their_priority = _priority(values)
-        if their_priority is None or their_priority > priority:
-            continue
-        if not (ours & _network_keys(ctx, other)):
-            continue
-        ranges = values.get("source_ranges")
-        if contains_unknown(ranges) or source not in _as_list(ranges):
-            continue
-        if values.get("source_tags") or values.get("source_service_accounts"):
-            # Sources are OR-ed: extra tags only widen the deny; still covers the CIDR.
-            pass
-        their_targets = _targets(values)
+        their_targets = entry.targets
         if their_targets is None or (their_targets and not (targets and targets <= their_targets)):
             continue
-        if _deny_covers(values, exposure):
-            return other
+        if _deny_covers(entry.resource.values, exposure):
+            return entry.resource
     return None
 
 
