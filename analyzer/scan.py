@@ -357,6 +357,9 @@ def _account_results(rules, scopes, account_scope: bool, problems: list) -> list
     scope_name = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     resources = [r for scope in scopes for r in scope.resources]
     graph = nx.compose_all([scope.graph for scope in scopes])
+    # compose_all also merges the per-root graph attributes, where rules and predicates cache
+    # per-scope indexes: the account-wide graph starts without them.
+    graph.graph.clear()
     return evaluate_account_rules(rules, resources, graph, scope_name, scopes[0].anchor, account_scope, problems)
 
 
