@@ -577,9 +577,10 @@ def explain(rule_id, rule_dirs):
     """Show a rule's full help: what it checks, why (TSC), how to fix it."""
     import difflib
 
-    from analyzer.rules.loader import bundled_rules_dir, load_rules
+    from analyzer.cache import cached_ruleset
+    from analyzer.rules.locations import bundled_rules_dir
 
-    rules, _problems = load_rules([bundled_rules_dir(), *rule_dirs])
+    rules = cached_ruleset([bundled_rules_dir(), *rule_dirs]).rules
     by_id = {r.id: r for r in rules}
     rule = by_id.get(rule_id.upper())
     if rule is None:

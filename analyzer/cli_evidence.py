@@ -170,13 +170,14 @@ def coverage(paths, framework, output_format, account_scope):
     PATHS, how they came out and what this repository cannot attest."""
     from analyzer.coverage import coverage_data, render_markdown
     from analyzer.frameworks import FRAMEWORKS
-    from analyzer.rules.loader import bundled_rules_dir, load_ruleset
+    from analyzer.cache import cached_ruleset
+    from analyzer.rules.locations import bundled_rules_dir
     from analyzer.scan import ScanOptions, scan
 
     if framework and framework not in FRAMEWORKS:
         raise click.BadParameter(f"unknown framework {framework!r}; one of {', '.join(FRAMEWORKS)}",
                                  param_hint="--framework")
-    ruleset = load_ruleset([bundled_rules_dir()])
+    ruleset = cached_ruleset([bundled_rules_dir()])
     report = scan(list(paths), ScanOptions(account_scope=account_scope), ruleset) if paths else None
     data = coverage_data(ruleset.rules, report, framework)
     click.echo(json.dumps(data, indent=2) + "\n" if output_format == "json" else render_markdown(data), nl=False)

@@ -16,9 +16,10 @@ def _location(data) -> Location:
 
 
 def _rules(entries) -> tuple:
-    from analyzer.rules.loader import bundled_rules_dir, load_rules
+    from analyzer.cache import cached_ruleset
+    from analyzer.rules.locations import bundled_rules_dir
 
-    bundled, _problems = load_rules([bundled_rules_dir()])
+    bundled = cached_ruleset([bundled_rules_dir()]).rules
     by_id = {rule.id: rule for rule in bundled}
     rules = []
     for entry in entries:
