@@ -2,27 +2,13 @@
 (aws.kms_key_customer_managed): table tests over small Terraform snippets."""
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from analyzer.evaluate.module import ModuleInstance, Project
-from analyzer.evaluate.references import all_instance_edges
-from analyzer.graph import build_graph
-from analyzer.load.files import ParseCache
-from analyzer.model import CheckContext as Context
 from analyzer.rules.predicates import PREDICATES
+from tests.contexts import contexts
 
 
-def contexts(tmp_path, text: str) -> dict:
-    (tmp_path / "main.tf").write_text(textwrap.dedent(text), encoding="utf-8")
-    module = ModuleInstance(Project(ParseCache(), str(tmp_path)), str(tmp_path))
-    resources = module.instances(".")
-    graph = build_graph(resources, all_instance_edges(module))
-    by_type: dict = {}
-    for resource in resources:
-        by_type.setdefault(("data." if resource.mode == "data" else "") + resource.type, []).append(resource)
-    return {r.address: Context(r.values, r, graph, by_type) for r in resources}
 
 
 def entry(number, action, protocol="tcp", port=22, cidr="0.0.0.0/0", field="cidr_block"):

@@ -1,29 +1,14 @@
 """Azure predicates of analyzer/providers/azure/checks.py: app settings and connection strings."""
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from analyzer.evaluate.module import ModuleInstance, Project
-from analyzer.evaluate.references import all_instance_edges
-from analyzer.graph import build_graph
-from analyzer.load.files import ParseCache
-from analyzer.model import CheckContext as Context
 from analyzer.providers.azure import checks
 from analyzer.rules.predicates import PREDICATES
+from tests.contexts import contexts
 
 
-def contexts(tmp_path, text: str) -> dict:
-    """Evaluate one main.tf: {address: Context}."""
-    (tmp_path / "main.tf").write_text(textwrap.dedent(text), encoding="utf-8")
-    module = ModuleInstance(Project(ParseCache(), str(tmp_path)), str(tmp_path))
-    resources = module.instances(".")
-    graph = build_graph(resources, all_instance_edges(module))
-    by_type: dict = {}
-    for resource in resources:
-        by_type.setdefault(resource.type, []).append(resource)
-    return {r.address: Context(r.values, r, graph, by_type) for r in resources}
 
 
 @pytest.mark.parametrize("name, secret", [

@@ -1,18 +1,14 @@
 """Azure NSG exposure model and PaaS firewall ranges (analyzer/providers/azure/network.py)."""
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from analyzer.evaluate.module import ModuleInstance, Project
-from analyzer.evaluate.references import all_instance_edges
 from analyzer.evaluate.values import Unknown
-from analyzer.graph import build_graph
-from analyzer.load.files import ParseCache
 from analyzer.model import CheckContext as Context
 from analyzer.providers.azure import network as N
 from analyzer.rules.predicates import PREDICATES
+from tests.contexts import contexts
 
 UNKNOWN = Unknown("var.x has no value (no default, tfvars or -var)")
 SSH = N.Question.from_args({"ports": [22], "protocols": ["tcp"]})
@@ -95,15 +91,6 @@ def test_unknown_sibling_block_makes_exposure_unknown():
     assert N.internet_exposure(rule(), [UNKNOWN], SSH).value is None
 
 
-def contexts(tmp_path, text: str) -> dict:
-    (tmp_path / "main.tf").write_text(textwrap.dedent(text), encoding="utf-8")
-    module = ModuleInstance(Project(ParseCache(), str(tmp_path)), str(tmp_path))
-    resources = module.instances(".")
-    graph = build_graph(resources, all_instance_edges(module))
-    by_type: dict = {}
-    for resource in resources:
-        by_type.setdefault(resource.type, []).append(resource)
-    return {r.address: Context(r.values, r, graph, by_type) for r in resources}
 
 
 def test_split_rule_sees_inline_and_split_denies_of_its_nsg(tmp_path):

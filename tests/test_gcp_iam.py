@@ -1,18 +1,14 @@
 """GCP IAM model (analyzer/providers/gcp/iam.py): bindings from every spelling, glob matching."""
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from analyzer.evaluate.module import ModuleInstance, Project
-from analyzer.evaluate.references import all_instance_edges
 from analyzer.evaluate.values import TemplateParts, Unknown
-from analyzer.graph import build_graph
-from analyzer.load.files import ParseCache
 from analyzer.model import CheckContext as Context
 from analyzer.providers.gcp import iam as I
 from analyzer.rules.predicates import PREDICATES
+from tests.contexts import contexts
 
 UNKNOWN = Unknown("var.x has no value (no default, tfvars or -var)")
 SA_EMAIL = Unknown("google_service_account.a.email is known only after apply", origin="google_service_account.a.email")
@@ -79,15 +75,6 @@ def test_exclusions_leave_service_agents_out():
     assert value is False
 
 
-def contexts(tmp_path, text):
-    (tmp_path / "main.tf").write_text(textwrap.dedent(text), encoding="utf-8")
-    module = ModuleInstance(Project(ParseCache(), str(tmp_path)), str(tmp_path))
-    resources = module.instances(".")
-    graph = build_graph(resources, all_instance_edges(module))
-    by_type: dict = {}
-    for resource in resources:
-        by_type.setdefault(("data." if resource.mode == "data" else "") + resource.type, []).append(resource)
-    return {r.address: Context(r.values, r, graph, by_type) for r in resources}
 
 
 SPELLINGS = """

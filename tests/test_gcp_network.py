@@ -1,18 +1,14 @@
 """GCP firewall exposure (analyzer/providers/gcp/network.py): table tests."""
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from analyzer.evaluate.module import ModuleInstance, Project
-from analyzer.evaluate.references import all_instance_edges
 from analyzer.evaluate.values import Unknown
-from analyzer.graph import build_graph
-from analyzer.load.files import ParseCache
 from analyzer.model import CheckContext as Context
 from analyzer.providers.gcp import network as N
 from analyzer.rules.predicates import PREDICATES
+from tests.contexts import contexts
 
 UNKNOWN = Unknown("var.x has no value (no default, tfvars or -var)")
 SSH = {"ports": [22], "protocols": ["tcp"]}
@@ -76,15 +72,6 @@ def test_exposures(values, args, exposed, unknown):
     assert (reason is not None) is unknown
 
 
-def contexts(tmp_path, text):
-    (tmp_path / "main.tf").write_text(textwrap.dedent(text), encoding="utf-8")
-    module = ModuleInstance(Project(ParseCache(), str(tmp_path)), str(tmp_path))
-    resources = module.instances(".")
-    graph = build_graph(resources, all_instance_edges(module))
-    by_type: dict = {}
-    for resource in resources:
-        by_type.setdefault(resource.type, []).append(resource)
-    return {r.address: Context(r.values, r, graph, by_type) for r in resources}
 
 
 ALLOW = """

@@ -2,37 +2,20 @@
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 
 from analyzer.providers.aws import policy as P
-from analyzer.evaluate.module import ModuleInstance, Project
-from analyzer.evaluate.references import all_instance_edges
 from analyzer.evaluate.values import Unknown
-from analyzer.graph import build_graph
-from analyzer.load.files import ParseCache
 from analyzer.model import CheckContext as Context
 from analyzer.providers.aws import PREDICATES as AWS_PREDICATES
 from analyzer.rules.predicates import PREDICATES
+from tests.contexts import contexts as scope
 
 UNKNOWN = Unknown("var.x has no value (no default, tfvars or -var)")
 COMPUTED = Unknown("aws_s3_bucket.b.arn is known only after apply", origin="aws_s3_bucket.b.arn")
 
 
-def scope(tmp_path, files: dict):
-    """Evaluate a root module written from ``files``: {address: Context}."""
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    module = ModuleInstance(Project(ParseCache(), str(tmp_path)), str(tmp_path))
-    resources = module.instances(".")
-    graph = build_graph(resources, all_instance_edges(module))
-    by_type: dict = {}
-    for resource in resources:
-        by_type.setdefault(("data." if resource.mode == "data" else "") + resource.type, []).append(resource)
-    return {r.address: Context(r.values, r, graph, by_type) for r in resources}
 
 
 def doc(*statements) -> P.Policy:

@@ -4,29 +4,16 @@ resource order still wins, that unknown partners still make the answer unknown, 
 work stays linear in the number of resources."""
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from analyzer.evaluate.module import ModuleInstance, Project
-from analyzer.evaluate.references import all_instance_edges
-from analyzer.graph import build_graph
-from analyzer.load.files import ParseCache
 from analyzer.model import CheckContext as Context
 from analyzer.providers.aws import cloudwatch
 from analyzer.providers.gcp import network
 from analyzer.rules.predicates import PREDICATES
+from tests.contexts import contexts
 
 
-def contexts(tmp_path, text):
-    (tmp_path / "main.tf").write_text(textwrap.dedent(text), encoding="utf-8")
-    module = ModuleInstance(Project(ParseCache(), str(tmp_path)), str(tmp_path))
-    resources = module.instances(".")
-    graph = build_graph(resources, all_instance_edges(module))
-    by_type: dict = {}
-    for resource in resources:
-        by_type.setdefault(resource.type, []).append(resource)
-    return {r.address: Context(r.values, r, graph, by_type) for r in resources}
 
 
 VARIABLE = 'variable "x" {\n  type = string\n}\n'
