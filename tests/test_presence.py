@@ -22,24 +22,23 @@ def test_presence_rules_of_absent_clouds_are_not_applicable_and_results_sit_at_t
     assert gcp_lines == {5}  # the google provider block, not the first (alicloud) one
 
 
-def test_account_rules_do_not_reuse_a_root_modules_indexes(tmp_path, monkeypatch):
-    """Two roots: the account-wide graph is their union, and the per-scope indexes that rules
-    and predicates cache on each root's graph must not come along (compose_all merges them)."""
-    import analyzer.scan as scan_module
+def test_account_rules_do_not_reuse_a_scopes_indexes(monkeypatch):
+    """The account-wide graph is the union of every scope's graph; the per-scope indexes that
+    rules and predicates cache on a scope's graph (a plan's, here) must not come along."""
+    import os
 
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "main.tf").write_text(
-            f'resource "aws_s3_bucket" "{name}" {{\n  bucket = "bucket-{name}"\n}}\n')
+    import analyzer.scan as scan_module
+    from tests.rule_fixtures import REPO
+
     seen = {}
     original = scan_module.evaluate_account_rules
 
     def spy(rules, resources, graph, *args, **kwargs):
         seen["graph_attributes"] = dict(graph.graph)
-        seen["nodes"] = set(graph.nodes)
         return original(rules, resources, graph, *args, **kwargs)
 
     monkeypatch.setattr(scan_module, "evaluate_account_rules", spy)
-    scan([str(tmp_path)], ScanOptions(account_scope=True, environ={}), BUNDLED)
-    assert seen["nodes"] >= {"aws_s3_bucket.a", "aws_s3_bucket.b"}
+    project = os.path.join(REPO, "fixtures", "projects", "plan_equivalence")
+    scan([project], ScanOptions(plans=(os.path.join(project, "plan.json"),), account_scope=True, environ={}),
+         BUNDLED)
     assert seen["graph_attributes"] == {}
