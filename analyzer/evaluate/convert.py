@@ -143,16 +143,12 @@ def arithmetic(op: str, left: int | float, right: int | float) -> int | float:
     if op == "%" and right == 0:
         raise FunctionError("modulo by zero")
     if isinstance(left, int) and isinstance(right, int) and op != "/":
-        if op == "+":
-            return left + right
-        if op == "-":
-            return left - right
-        if op == "*":
-            return left * right
+        if op != "%":
+            return _plain_arithmetic(op, left, right)  # exact on ints
         remainder = abs(left) % abs(right)
         return -remainder if left < 0 else remainder
     if isinstance(left, float) and math.isinf(left) or isinstance(right, float) and math.isinf(right):
-        return normal(_float_arithmetic(op, left, right))
+        return normal(_plain_arithmetic(op, left, right))
     a, b = to_decimal(left), to_decimal(right)
     try:
         if op == "+":
@@ -170,7 +166,7 @@ def arithmetic(op: str, left: int | float, right: int | float) -> int | float:
     return from_decimal(result)
 
 
-def _float_arithmetic(op, left, right):
+def _plain_arithmetic(op, left, right):
     if op == "+":
         return left + right
     if op == "-":
