@@ -17,7 +17,6 @@ import os
 import pickle
 from dataclasses import dataclass
 
-from analyzer.rules.locations import bundled_rules_dir  # noqa: F401 - re-exported for the CLI
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 CACHE_FORMAT = b"tfattest-cache-3"

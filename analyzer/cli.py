@@ -404,7 +404,8 @@ def list_rules(output_format, provider, tsc, control, framework, rule_dirs):
     """List rules with their TSC references."""
     import json
 
-    from analyzer.cache import bundled_rules_dir, cached_ruleset
+    from analyzer.cache import cached_ruleset
+    from analyzer.rules.locations import bundled_rules_dir
     from analyzer.rules.docs import rules_markdown
 
     ruleset = cached_ruleset([bundled_rules_dir(), *rule_dirs])  # no YAML/schema work when unchanged
@@ -494,14 +495,11 @@ def precommit(files, color, **params):
               help="How to show unknown results (default: as the scan was run).")
 def convert(report_path, output_format, output, unknown_mode):
     """Render a saved JSON report (scan -o report.json) in another format, without scanning again."""
-    import json
-
-    from analyzer.convert import report_from_json
+    from analyzer.convert import load_report
     from analyzer.report.formats import FORMATTERS
 
     try:
-        with open(report_path, encoding="utf-8") as handle:
-            report = report_from_json(json.load(handle))
+        report = load_report(report_path)
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise click.BadParameter(f"{report_path}: {err}", param_hint="'REPORT.json'")
     unknown_mode = unknown_mode or report.options.get("unknown") or "report"

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import os
 
-from analyzer.rules.loader import bundled_rules_dir, load_ruleset
+from analyzer.rules.loader import load_ruleset
+from analyzer.rules.locations import bundled_rules_dir
 from analyzer.scan import ScanOptions, scan
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

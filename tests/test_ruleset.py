@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 
 from analyzer.frameworks import tsc_criteria
-from analyzer.rules.loader import bundled_rules_dir, load_rules, rule_files
+from analyzer.rules.loader import load_rules, rule_files
+from analyzer.rules.locations import bundled_rules_dir
 from tests.rule_fixtures import RULE_FIXTURES, all_rules
 
 CONTROLS = {"identity-mfa", "least-privilege", "audit-logging", "public-exposure", "encryption-at-rest",

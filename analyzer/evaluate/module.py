@@ -351,11 +351,6 @@ class ModuleInstance:
                 for k, v in pairs]
 
     # --- modules ---------------------------------------------------------------
-    def module_directory(self, name: str, block=None):
-        """(directory or None, manifest key) of a module call, from the loaded module tree."""
-        source = self.node.calls[name].source
-        return source.directory, source.manifest_key
-
     def child_modules(self):
         """[(call name, instance key, child ModuleInstance or None, exists)] for every module call."""
         if self._child_list is not None:

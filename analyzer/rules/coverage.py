@@ -7,10 +7,6 @@ problems: they never change the exit code.
 """
 from __future__ import annotations
 
-# Terraform provider (resource type prefix) -> the ruleset's provider name.
-RULE_PROVIDER = {"aws": "aws", "google": "gcp", "azurerm": "azure", "azuread": "azure", "azapi": "azure"}
-
-
 def covered_types(rules) -> set:
     types: set = set()
     for rule in rules:

@@ -16,7 +16,6 @@ from functools import lru_cache
 import yaml
 
 from analyzer.model import Problem, Rule, Severity, Subject
-from analyzer.rules.locations import bundled_rules_dir, default_rule_dirs  # noqa: F401 - re-exported
 from analyzer.rules.attributes import rule_attribute_problems
 from analyzer.rules.operators import OPERATORS
 from analyzer.rules.predicates import PREDICATES, args_schema

@@ -23,7 +23,6 @@ from analyzer.rules.verdict import Verdict
 
 WORLD_CIDRS = ("0.0.0.0/0", "::/0")
 DEFAULT_PRIORITY = 1000  # google_compute_firewall.priority default
-PORTED_PROTOCOLS = {"tcp", "udp", "sctp"}
 PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "132": "sctp", "1": "icmp"}
 MAX_PORT = 65535
 
